@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
 
-let serverUri: string | undefined;
+// Mocha loads the root hooks through require() and test files through import(), which
+// can give this module two instances; the URI therefore lives on globalThis.
+const SERVER_URI = Symbol.for('capacita.test.databaseServerUri');
+const registry = globalThis as unknown as Record<symbol, string | undefined>;
 
 export function setTestDatabaseServer(uri: string): void {
-  serverUri = uri;
+  registry[SERVER_URI] = uri;
 }
 
 /** The URI of the run's database server (embedded engine or MONGODB_URI), without a database name. */
 export function testServerUri(): string {
-  if (!serverUri) throw new Error('the root hooks have not started the test database server');
-  return serverUri;
+  const uri = registry[SERVER_URI];
+  if (!uri) throw new Error('the root hooks have not started the test database server');
+  return uri;
 }
 
 /** A database name no other suite uses. */

@@ -43,7 +43,6 @@ const socketPath = values.unixSocketPrefix && !values.nounixsocket
   ? join(values.unixSocketPrefix, `capacita-db-${port}.sock`)
   : undefined;
 const engine = await startEngine({ dbpath: values.dbpath, port, host: values.bind_ip, socketPath, argv: process.argv.slice(2), log });
-log('info', `listening on ${engine.uri}${engine.socketUri ? ` and ${engine.socketUri}` : ''} (data in ${values.dbpath})`);
 
 let stopping = false;
 const stop = async (signal: string): Promise<void> => {
@@ -56,3 +55,6 @@ const stop = async (signal: string): Promise<void> => {
 };
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
+// Announced only once the handlers are in place: a supervisor (or test) that signals the
+// server as soon as it reports listening must get a clean shutdown, not the default kill.
+log('info', `listening on ${engine.uri}${engine.socketUri ? ` and ${engine.socketUri}` : ''} (data in ${values.dbpath})`);

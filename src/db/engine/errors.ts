@@ -11,9 +11,11 @@ export const ErrorCodes = {
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  EmptyFieldName: 56,
   CommandNotFound: 59,
   ImmutableField: 66,
   CannotCreateIndex: 67,
@@ -26,6 +28,10 @@ export const ErrorCodes = {
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
   BSONObjectTooLarge: 10334,
+  /** mongod's "Unrecognized pipeline stage name". */
+  Location40324: 40324,
+  /** mongod's "$changeStream is only supported on replica sets". */
+  Location40573: 40573,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;
@@ -61,12 +67,23 @@ export function codeNameOf(code: number): string {
   return namesByCode.get(code) ?? 'UnknownError';
 }
 
+/** mingo reports malformed queries, updates and pipelines with its own Error class. */
+export function isMingoError(error: unknown): boolean {
+  return error instanceof Error && error.constructor.name === 'MingoError';
+}
+
+/** Whether an error is the engine's own failure rather than something the client sent. */
+export function isInternalError(error: unknown): boolean {
+  return !(error instanceof CommandError) && !isMingoError(error);
+}
+
 /**
- * Errors raised by mingo while compiling or running a query are the client's fault
- * (an unknown or malformed operator): they answer BadValue, never a silent wrong result.
+ * The error a client gets. Errors raised by mingo while compiling or running a query are
+ * the client's fault (an unknown or malformed operator): they answer BadValue, never a
+ * silent wrong result. Anything else is ours and answers InternalError, not a client code.
  */
-export function asCommandError(error: unknown, fallback: ErrorCodeName = 'BadValue'): CommandError {
+export function asCommandError(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new CommandError(fallback, message);
+  return new CommandError(isMingoError(error) ? 'BadValue' : 'InternalError', message);
 }

@@ -4,6 +4,7 @@ import { runCommand } from './commands/index.js';
 import type { CommandContext, EngineInfo } from './commands/context.js';
 import { CursorRegistry } from './commands/cursors.js';
 import { CommandError } from './errors.js';
+import type { Doc } from './storage/document.js';
 import { Store } from './storage/store.js';
 import { startTtlMonitor } from './storage/ttl.js';
 import {
@@ -82,7 +83,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   let nextConnectionId = 1;
   const connections = new Set<Connection>();
   const accept = (socket: net.Socket): void => {
-    const connection = new Connection(socket, { store, cursors, engine, connectionId: nextConnectionId++ }, log);
+    const reportInternalError = (error: unknown, command: string): void =>
+      log('error', `command ${command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const context = { store, cursors, engine, connectionId: nextConnectionId++, reportInternalError };
+    const connection = new Connection(socket, context, log);
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   };
@@ -153,6 +157,20 @@ function listenSocket(server: net.Server, socketPath: string): Promise<void> {
 }
 
 /**
+ * Encodes a reply; one that cannot be serialised (a result document past the BSON size
+ * limit) becomes an error reply to the same request, instead of an exception that would
+ * hang up on the client as if the stream were corrupt.
+ */
+function encodeReply(reply: Doc, encode: (doc: Doc) => Buffer[]): Buffer[] {
+  try {
+    return encode(reply);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return encode(new CommandError('BSONObjectTooLarge', `the reply could not be encoded (${reason})`).toReply());
+  }
+}
+
+/**
  * One client connection: reassembles messages across TCP reads, runs them one at a
  * time in arrival order, and answers each with the request id it responds to.
  */
@@ -204,15 +222,15 @@ class Connection {
     try {
       if (header.opCode === OpCode.msg) {
         const command = decodeOpMsg(message);
-        const reply = await runCommand(command.body, this.context, (error, name) => this.reportInternal(error, name));
-        if (!command.isMoreToCome) this.send(encodeOpMsg(reply, nextReplyId(), header.requestId));
+        const reply = await runCommand(command.body, this.context, this.context.reportInternalError);
+        if (!command.isMoreToCome) this.send(encodeReply(reply, (doc) => encodeOpMsg(doc, nextReplyId(), header.requestId)));
       } else if (header.opCode === OpCode.query) {
         const { collection, query } = decodeOpQuery(message);
         const name = Object.keys(query)[0] ?? '';
         const reply = collection.endsWith('.$cmd') && LEGACY_COMMANDS.has(name)
-          ? await runCommand({ ...query, $db: collection.slice(0, -'.$cmd'.length) }, this.context, (error) => this.reportInternal(error, name))
+          ? await runCommand({ ...query, $db: collection.slice(0, -'.$cmd'.length) }, this.context, this.context.reportInternalError)
           : new CommandError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`).toReply();
-        this.send(encodeOpReply(reply, nextReplyId(), header.requestId));
+        this.send(encodeReply(reply, (doc) => encodeOpReply(doc, nextReplyId(), header.requestId)));
       } else {
         throw new ProtocolError(`unsupported opcode ${header.opCode}`);
       }
@@ -228,10 +246,6 @@ class Connection {
     this.socket.cork();
     for (const buffer of buffers) this.socket.write(buffer);
     this.socket.uncork();
-  }
-
-  private reportInternal(error: unknown, command: string): void {
-    this.log('error', `command ${command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 
   /** Stops reading, finishes the commands already received, then closes. */

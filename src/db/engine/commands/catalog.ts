@@ -108,9 +108,14 @@ export const createIndexes: CommandHandler = async (command, db, { store }) => {
   const existed = store.getCollection(db, name);
   const collection = store.ensureCollection(db, name);
   const numIndexesBefore = collection.indexes.size;
-  let created = 0;
+  // All or nothing, as on MongoDB: when one index cannot be built (a unique index over
+  // duplicates), the ones this command already built are dropped again.
+  const created: string[] = [];
   try {
-    for (const spec of specs) if (store.createIndex(collection, spec) === 'created') created += 1;
+    for (const spec of specs) if (store.createIndex(collection, spec) === 'created') created.push(spec.name);
+  } catch (error) {
+    for (const indexName of created) store.dropIndex(collection, indexName);
+    throw error;
   } finally {
     await store.sync();
   }
@@ -118,7 +123,7 @@ export const createIndexes: CommandHandler = async (command, db, { store }) => {
     createdCollectionAutomatically: !existed,
     numIndexesBefore,
     numIndexesAfter: collection.indexes.size,
-    ...(created === 0 ? { note: 'all indexes already exist' } : {}),
+    ...(created.length === 0 ? { note: 'all indexes already exist' } : {}),
     ok: 1,
   };
 };

@@ -16,6 +16,8 @@ export interface CommandContext {
   cursors: CursorRegistry;
   connectionId: number;
   engine: EngineInfo;
+  /** Logs one of the engine's own failures (the client only gets InternalError). */
+  reportInternalError: (error: unknown, command: string) => void;
 }
 
 /** A command handler: the database name comes from the command's `$db`. */

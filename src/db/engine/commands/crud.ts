@@ -1,11 +1,11 @@
 import { ObjectId } from 'bson';
-import { Query } from 'mingo';
-import { asCommandError, CommandError } from '../errors.js';
+import { asCommandError, CommandError, isInternalError } from '../errors.js';
 import { findDocuments } from '../query/find.js';
-import { queryOptions } from '../query/mingo-options.js';
+import { projectDocuments } from '../query/projection.js';
 import { applyUpdate, classifyUpdate, upsertDocument } from '../query/update.js';
 import { isDocument, type Doc } from '../storage/document.js';
-import { collectionNameOf, type CommandHandler } from './context.js';
+import { collectionNameOf, type CommandContext, type CommandHandler } from './context.js';
+import { refuseCollation, refuseWriteVariables } from './unsupported.js';
 
 /**
  * insert, update, delete and findAndModify. Each command changes memory without
@@ -25,11 +25,18 @@ function withId(doc: Doc): Doc {
   return '_id' in doc ? doc : { _id: new ObjectId(), ...doc };
 }
 
+/** A failed write of a batch: the client gets its writeError; our own failures also reach the log. */
+function writeErrorFor(error: unknown, index: number, context: CommandContext, command: string): Doc {
+  if (isInternalError(error)) context.reportInternalError(error, command);
+  return asCommandError(error).toWriteError(index);
+}
+
 function writeReply(n: number, writeErrors: Doc[], extra: Doc = {}): Doc {
   return { n, ...extra, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 };
 }
 
-export const insert: CommandHandler = async (command, db, { store }) => {
+export const insert: CommandHandler = async (command, db, context) => {
+  const { store } = context;
   const name = collectionNameOf(command, 'insert');
   const documents = documentList(command, 'documents');
   const isOrdered = command.ordered !== false;
@@ -40,7 +47,7 @@ export const insert: CommandHandler = async (command, db, { store }) => {
       store.insert(store.ensureCollection(db, name), withId(documents[i] as Doc));
       n += 1;
     } catch (error) {
-      writeErrors.push(asCommandError(error).toWriteError(i));
+      writeErrors.push(writeErrorFor(error, i, context, 'insert'));
       if (isOrdered) break;
     }
   }
@@ -48,8 +55,10 @@ export const insert: CommandHandler = async (command, db, { store }) => {
   return writeReply(n, writeErrors);
 };
 
-export const update: CommandHandler = async (command, db, { store }) => {
+export const update: CommandHandler = async (command, db, context) => {
+  const { store } = context;
   const name = collectionNameOf(command, 'update');
+  refuseWriteVariables(command);
   const updates = documentList(command, 'updates');
   const isOrdered = command.ordered !== false;
   const writeErrors: Doc[] = [];
@@ -59,13 +68,14 @@ export const update: CommandHandler = async (command, db, { store }) => {
   for (let i = 0; i < updates.length; i += 1) {
     const spec = updates[i] as Doc;
     try {
+      refuseCollation(spec.collation);
       const filter = isDocument(spec.q) ? spec.q : {};
-      const kind = classifyUpdate(spec.u);
+      const arrayFilters = Array.isArray(spec.arrayFilters) ? (spec.arrayFilters as Doc[]) : undefined;
+      const kind = classifyUpdate(spec.u, arrayFilters);
       const isMulti = spec.multi === true;
       if (isMulti && kind === 'replacement') {
         throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
       }
-      const arrayFilters = Array.isArray(spec.arrayFilters) ? (spec.arrayFilters as Doc[]) : undefined;
       const existing = store.getCollection(db, name);
       const matches = findDocuments(existing, { filter, sort: spec.sort, limit: isMulti ? 0 : 1, hint: spec.hint }).docs;
       if (matches.length === 0 && spec.upsert === true) {
@@ -83,7 +93,7 @@ export const update: CommandHandler = async (command, db, { store }) => {
         }
       }
     } catch (error) {
-      writeErrors.push(asCommandError(error).toWriteError(i));
+      writeErrors.push(writeErrorFor(error, i, context, 'update'));
       if (isOrdered) break;
     }
   }
@@ -91,8 +101,10 @@ export const update: CommandHandler = async (command, db, { store }) => {
   return writeReply(n, writeErrors, { nModified, ...(upserted.length > 0 ? { upserted } : {}) });
 };
 
-export const deleteCommand: CommandHandler = async (command, db, { store }) => {
+export const deleteCommand: CommandHandler = async (command, db, context) => {
+  const { store } = context;
   const name = collectionNameOf(command, 'delete');
+  refuseWriteVariables(command);
   const deletes = documentList(command, 'deletes');
   const isOrdered = command.ordered !== false;
   const writeErrors: Doc[] = [];
@@ -101,6 +113,7 @@ export const deleteCommand: CommandHandler = async (command, db, { store }) => {
     const spec = deletes[i] as Doc;
     try {
       if (spec.limit !== 0 && spec.limit !== 1) throw new CommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
+      refuseCollation(spec.collation);
       const collection = store.getCollection(db, name);
       const filter = isDocument(spec.q) ? spec.q : {};
       for (const doc of findDocuments(collection, { filter, limit: spec.limit, hint: spec.hint }).docs) {
@@ -108,7 +121,7 @@ export const deleteCommand: CommandHandler = async (command, db, { store }) => {
         n += 1;
       }
     } catch (error) {
-      writeErrors.push(asCommandError(error).toWriteError(i));
+      writeErrors.push(writeErrorFor(error, i, context, 'delete'));
       if (isOrdered) break;
     }
   }
@@ -119,11 +132,13 @@ export const deleteCommand: CommandHandler = async (command, db, { store }) => {
 function project(doc: Doc | undefined, fields: unknown): Doc | null {
   if (!doc) return null;
   if (!isDocument(fields) || Object.keys(fields).length === 0) return doc;
-  return (new Query({}, queryOptions).find([doc], fields).all()[0] as Doc | undefined) ?? null;
+  return projectDocuments([doc], {}, fields)[0] ?? null;
 }
 
 export const findAndModify: CommandHandler = async (command, db, { store }) => {
   const name = collectionNameOf(command, Object.keys(command)[0]!);
+  refuseCollation(command.collation);
+  refuseWriteVariables(command);
   const filter = isDocument(command.query) ? command.query : {};
   const isRemove = command.remove === true;
   const hasUpdate = command.update !== undefined && command.update !== null;
@@ -142,8 +157,8 @@ export const findAndModify: CommandHandler = async (command, db, { store }) => {
     value = project(match, command.fields);
     lastErrorObject = { n: match ? 1 : 0 };
   } else {
-    const kind = classifyUpdate(command.update);
     const arrayFilters = Array.isArray(command.arrayFilters) ? (command.arrayFilters as Doc[]) : undefined;
+    const kind = classifyUpdate(command.update, arrayFilters);
     if (match && existing) {
       const next = applyUpdate(match, command.update, kind, { filter, arrayFilters });
       if (next) store.replace(existing, match, next);

@@ -78,11 +78,18 @@ export class CursorRegistry {
   }
 }
 
+/** A result document can only be sent if it fits in one BSON document (a $group can build bigger ones). */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
 function batchEnd(docs: Doc[], start: number, count: number): number {
   const limit = Math.min(docs.length, start + count);
   let bytes = 0;
   for (let i = start; i < limit; i += 1) {
-    bytes += BSON.calculateObjectSize(docs[i] as Doc);
+    const size = BSON.calculateObjectSize(docs[i] as Doc);
+    if (size > MAX_DOCUMENT_BYTES) {
+      throw new CommandError('BSONObjectTooLarge', `BSONObj size: ${size} is invalid. Size must be between 0 and ${MAX_DOCUMENT_BYTES}(16MB)`);
+    }
+    bytes += size;
     if (bytes > MAX_BATCH_BYTES && i > start) return i;
   }
   return limit;

@@ -1,4 +1,4 @@
-import { asCommandError, CommandError } from '../errors.js';
+import { asCommandError, CommandError, isInternalError } from '../errors.js';
 import type { Doc } from '../storage/document.js';
 import * as admin from './admin.js';
 import * as catalog from './catalog.js';
@@ -87,12 +87,7 @@ export async function runCommand(
     }
     return await handler(body, db, context);
   } catch (error) {
-    if (!(error instanceof CommandError) && !isMingoError(error)) onInternalError(error, name);
-    return (isMingoError(error) || error instanceof CommandError ? asCommandError(error) : asCommandError(error, 'InternalError')).toReply();
+    if (isInternalError(error)) onInternalError(error, name);
+    return asCommandError(error).toReply();
   }
-}
-
-/** mingo reports malformed queries, updates and pipelines with its own Error class. */
-function isMingoError(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === 'MingoError';
 }

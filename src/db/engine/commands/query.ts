@@ -4,21 +4,18 @@ import { runPipeline } from '../query/pipeline.js';
 import { isDocument, MISSING, valuesAtPath, type Doc } from '../storage/document.js';
 import { encodeKey } from '../storage/keys.js';
 import { collectionNameOf, type CommandContext, type CommandHandler } from './context.js';
+import { refuseUnsupportedReadOptions } from './unsupported.js';
 
-/** Options we cannot honour are refused rather than silently ignored. */
-function refuseUnsupported(command: Doc): void {
-  if (command.tailable === true || command.awaitData === true) {
-    throw new CommandError('CommandNotSupported', 'tailable cursors need capped collections, which the embedded engine does not support');
-  }
-  const collation = command.collation;
-  if (isDocument(collation) && collation.locale !== 'simple') {
-    throw new CommandError('CommandNotSupported', 'collations other than "simple" are not supported by the embedded engine');
-  }
+/** The command's `let` variables, if any. */
+function letOf(command: Doc): Doc | undefined {
+  if (command.let === undefined) return undefined;
+  if (!isDocument(command.let)) throw new CommandError('TypeMismatch', "'let' must be an object");
+  return command.let;
 }
 
 export const find: CommandHandler = (command, db, { store, cursors }) => {
   const name = collectionNameOf(command, 'find');
-  refuseUnsupported(command);
+  refuseUnsupportedReadOptions(command);
   const result = findDocuments(store.getCollection(db, name), {
     filter: command.filter,
     sort: command.sort,
@@ -26,6 +23,7 @@ export const find: CommandHandler = (command, db, { store, cursors }) => {
     skip: command.skip,
     limit: command.limit,
     hint: command.hint,
+    variables: letOf(command),
   });
   const isSingleBatch = command.singleBatch === true || (typeof command.limit === 'number' && command.limit < 0);
   return cursors.firstBatch(`${db}.${name}`, result.docs, { batchSize: command.batchSize, singleBatch: isSingleBatch }) as unknown as Doc;
@@ -33,7 +31,7 @@ export const find: CommandHandler = (command, db, { store, cursors }) => {
 
 export const count: CommandHandler = (command, db, { store }) => {
   const name = collectionNameOf(command, 'count');
-  refuseUnsupported(command);
+  refuseUnsupportedReadOptions(command);
   const collection = store.getCollection(db, name);
   const query = isDocument(command.query) ? command.query : {};
   if (collection && Object.keys(query).length === 0 && !command.skip && !command.limit) {
@@ -45,7 +43,7 @@ export const count: CommandHandler = (command, db, { store }) => {
 
 export const distinct: CommandHandler = (command, db, { store }) => {
   const name = collectionNameOf(command, 'distinct');
-  refuseUnsupported(command);
+  refuseUnsupportedReadOptions(command);
   if (typeof command.key !== 'string' || command.key.length === 0) {
     throw new CommandError('TypeMismatch', "'key' must be a non-empty string");
   }
@@ -63,7 +61,7 @@ export const distinct: CommandHandler = (command, db, { store }) => {
 };
 
 export const aggregate: CommandHandler = async (command, db, context) => {
-  refuseUnsupported(command);
+  refuseUnsupportedReadOptions(command);
   const target = command.aggregate;
   if (!Array.isArray(command.pipeline) || command.pipeline.some((stage) => !isDocument(stage))) {
     throw new CommandError('TypeMismatch', "'pipeline' must be an array of objects");
@@ -72,9 +70,12 @@ export const aggregate: CommandHandler = async (command, db, context) => {
     throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   }
   const name = target === 1 ? undefined : collectionNameOf(command, 'aggregate');
-  const outcome = await runPipeline(context, db, name, command.pipeline as Doc[], command.hint);
+  const variables = letOf(command);
+  // An explained pipeline must not run: a final $out or $merge would write.
+  const isExplain = command.explain === true;
+  const outcome = await runPipeline(context, db, name, command.pipeline as Doc[], command.hint, { isExplain, variables });
   const namespace = `${db}.${name ?? '$cmd.aggregate'}`;
-  if (command.explain === true) return explainOf(namespace, outcome.scan, (command.pipeline as Doc[])[0]?.$match);
+  if (isExplain) return explainOf(namespace, outcome.scan, (command.pipeline as Doc[])[0]?.$match);
   const cursor = isDocument(command.cursor) ? command.cursor : {};
   return context.cursors.firstBatch(namespace, outcome.docs, { batchSize: cursor.batchSize }) as unknown as Doc;
 };
@@ -97,7 +98,7 @@ export const explain: CommandHandler = async (command, db, context: CommandConte
       return explainOf(namespace, findDocuments(collection, { filter: inner.query }), inner.query);
     case 'aggregate': {
       const pipeline = Array.isArray(inner.pipeline) ? (inner.pipeline as Doc[]) : [];
-      const outcome = await runPipeline(context, db, collectionNameOf(inner, 'aggregate'), pipeline, inner.hint, { isExplain: true });
+      const outcome = await runPipeline(context, db, collectionNameOf(inner, 'aggregate'), pipeline, inner.hint, { isExplain: true, variables: letOf(inner) });
       return explainOf(namespace, outcome.scan, pipeline[0]?.$match);
     }
     default:

@@ -1,9 +1,11 @@
-import { Aggregator, Query } from 'mingo';
+import { Query } from 'mingo';
 import { CommandError } from '../errors.js';
 import type { Collection } from '../storage/collection.js';
 import { isDocument, type Doc } from '../storage/document.js';
 import { queryOptions } from './mingo-options.js';
 import { planQuery, type Plan } from './planner.js';
+import { projectDocuments } from './projection.js';
+import { sortDocuments, validateSort } from './sort.js';
 
 export interface FindSpec {
   filter?: unknown;
@@ -12,6 +14,8 @@ export interface FindSpec {
   skip?: unknown;
   limit?: unknown;
   hint?: unknown;
+  /** The command's `let`: variables for `$expr`. */
+  variables?: unknown;
 }
 
 export interface FindResult {
@@ -34,22 +38,37 @@ function nonNegativeInteger(value: unknown, name: string): number {
   return value;
 }
 
-export function validateSort(sort: Doc | undefined): Doc | undefined {
-  if (!sort || Object.keys(sort).length === 0) return undefined;
-  for (const [field, direction] of Object.entries(sort)) {
-    if (direction !== 1 && direction !== -1) {
-      throw new CommandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending); '${field}' is ${JSON.stringify(direction)}`);
-    }
+/** Geospatial operators need geo indexes (or geometry) the engine does not have. */
+const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$within']);
+
+/**
+ * Refuses `$text` and geospatial operators with a clear error: mingo would only say
+ * "unknown operator", which reads like a typo rather than a missing feature.
+ */
+function refuseUnsupportedOperators(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) refuseUnsupportedOperators(item);
+    return;
   }
-  return sort;
+  if (!isDocument(value)) return;
+  for (const [key, nested] of Object.entries(value)) {
+    if (key === '$text') {
+      throw new CommandError('IndexNotFound', 'text index required for $text query; the embedded engine does not support text indexes');
+    }
+    if (GEO_OPERATORS.has(key)) {
+      throw new CommandError('CommandNotSupported', `${key} needs geospatial indexes, which the embedded engine does not support`);
+    }
+    refuseUnsupportedOperators(nested);
+  }
 }
 
-export function compileFilter(filter: Doc): Query | undefined {
-  return Object.keys(filter).length === 0 ? undefined : new Query(filter, queryOptions);
-}
-
-export function sortDocuments(docs: Doc[], sort: Doc): Doc[] {
-  return new Aggregator([{ $sort: sort }], queryOptions).run(docs) as Doc[];
+/** The filter as a mingo query; `variables` are the command's `let` (for `$$name` in `$expr`). */
+export function compileFilter(filter: Doc, variables?: Doc): Query | undefined {
+  refuseUnsupportedOperators(filter);
+  // `$comment` only labels a query for the logs; mingo would reject it as unknown.
+  const { $comment: _comment, ...conditions } = filter;
+  if (Object.keys(conditions).length === 0) return undefined;
+  return new Query(conditions, variables ? { ...queryOptions, variables } : queryOptions);
 }
 
 /**
@@ -63,7 +82,7 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   const projection = optionalDocument(spec.projection, 'projection');
   const skip = nonNegativeInteger(spec.skip, 'skip');
   const limit = typeof spec.limit === 'number' ? Math.abs(spec.limit) : nonNegativeInteger(spec.limit, 'limit');
-  const query = compileFilter(filter);
+  const query = compileFilter(filter, optionalDocument(spec.variables, 'let'));
   if (!collection) return { docs: [], plan: undefined, docsExamined: 0 };
 
   let isNaturalReverse = false;
@@ -85,9 +104,7 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   if (isNaturalReverse) matched.reverse();
   if (sort && !plan.isSorted) matched = sortDocuments(matched, sort);
   if (skip > 0 || limit > 0) matched = matched.slice(skip, limit > 0 ? skip + limit : undefined);
-  if (projection && Object.keys(projection).length > 0) {
-    matched = new Query(filter, queryOptions).find(matched, projection).all() as Doc[];
-  }
+  if (projection && Object.keys(projection).length > 0) matched = projectDocuments(matched, filter, projection);
   return { docs: matched, plan, docsExamined };
 }
 

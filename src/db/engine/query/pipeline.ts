@@ -1,5 +1,4 @@
 import { ObjectId } from 'bson';
-import { Aggregator } from 'mingo';
 import type { CommandContext } from '../commands/context.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from '../storage/collection.js';
@@ -7,8 +6,9 @@ import { cloneDocument, isDocument, type Doc } from '../storage/document.js';
 import { encodeKey } from '../storage/keys.js';
 import type { Store } from '../storage/store.js';
 import { compileFilter, findDocuments, type FindResult } from './find.js';
-import { queryOptions } from './mingo-options.js';
+import { createAggregator, isKnownStage } from './mingo-options.js';
 import { planQuery } from './planner.js';
+import { excludesNestedFields } from './projection.js';
 
 /**
  * Stages known to build new objects instead of changing their input. A pipeline made
@@ -26,6 +26,7 @@ function isReadOnly(pipeline: unknown): boolean {
     if (!isDocument(stage)) return false;
     const [name, spec] = Object.entries(stage)[0] ?? [];
     if (!name || !READ_ONLY_STAGES.has(name)) return false;
+    if (name === '$project') return isDocument(spec) && !excludesNestedFields(spec);
     if (name === '$facet' && isDocument(spec)) return Object.values(spec).every(isReadOnly);
     if ((name === '$lookup' || name === '$unionWith') && isDocument(spec)) return isReadOnly(spec.pipeline);
     return true;
@@ -49,20 +50,21 @@ export async function runPipeline(
   collectionName: string | undefined,
   pipeline: Doc[],
   hint: unknown,
-  { isExplain = false }: { isExplain?: boolean } = {},
+  { isExplain = false, variables }: { isExplain?: boolean; variables?: Doc } = {},
 ): Promise<PipelineOutcome> {
   const { store } = context;
   let stages = pipeline;
   const last = stages.at(-1);
   const output = last && ('$out' in last || '$merge' in last) ? last : undefined;
   if (output) stages = stages.slice(0, -1);
+  for (const stage of pipeline) checkStageName(Object.keys(stage)[0] ?? '');
   for (const stage of stages) {
     const name = Object.keys(stage)[0];
     if (name === '$out' || name === '$merge') throw new CommandError('BadValue', `${name} can only be the final stage in the pipeline`);
   }
 
   const collection = collectionName === undefined ? undefined : store.getCollection(db, collectionName);
-  const { input, scan, consumed } = leadingScan(collection, stages, hint);
+  const { input, scan, consumed } = leadingScan(collection, stages, hint, variables);
   const rest = stages.slice(consumed);
   if (isExplain) return { docs: [], scan };
 
@@ -72,7 +74,7 @@ export async function runPipeline(
     return isSafe ? docs : docs.map(cloneDocument);
   };
   const source = isSafe ? input : input.map(cloneDocument);
-  const docs = rest.length === 0 ? source : (new Aggregator(rest, { ...queryOptions, collectionResolver: resolver }).run(source) as Doc[]);
+  const docs = rest.length === 0 ? source : (createAggregator(rest, { collectionResolver: resolver, variables }).run(source) as Doc[]);
 
   if (output) {
     if ('$out' in output) writeOut(store, db, output.$out, docs);
@@ -83,7 +85,20 @@ export async function runPipeline(
   return { docs, scan };
 }
 
-function leadingScan(collection: Collection | undefined, stages: Doc[], hint: unknown): { input: Doc[]; scan: FindResult; consumed: number } {
+/** Stages mingo does not know answer mongod's codes, not "unregistered pipeline operator". */
+function checkStageName(name: string): void {
+  if (name === '$changeStream') {
+    throw new CommandError('Location40573', 'The $changeStream stage is only supported on replica sets; the embedded engine is a standalone server');
+  }
+  if (!isKnownStage(name)) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
+}
+
+function leadingScan(
+  collection: Collection | undefined,
+  stages: Doc[],
+  hint: unknown,
+  variables: Doc | undefined,
+): { input: Doc[]; scan: FindResult; consumed: number } {
   const first = stages[0];
   const filter = first && isDocument(first.$match) ? first.$match : {};
   let consumed = first && isDocument(first.$match) ? 1 : 0;
@@ -99,7 +114,7 @@ function leadingScan(collection: Collection | undefined, stages: Doc[], hint: un
     const limit = stages[consumed]?.$limit;
     if (typeof limit === 'number' && limit > 0) wanted = limit;
   }
-  const query = compileFilter(filter);
+  const query = compileFilter(filter, variables);
   const input: Doc[] = [];
   let docsExamined = 0;
   for (const doc of plan.documents()) {

@@ -5,6 +5,7 @@ import { CommandError } from '../errors.js';
 import { cloneDocument, isDocument, type Doc } from '../storage/document.js';
 import { encodeKey } from '../storage/keys.js';
 import { queryOptions } from './mingo-options.js';
+import { checkAgainstDocument, checkOperators } from './update-checks.js';
 
 /** An update is a replacement document, operator expressions, or a pipeline. */
 export type UpdateKind = 'replacement' | 'operators' | 'pipeline';
@@ -16,7 +17,8 @@ const OPERATORS = new Set([
 
 const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
-export function classifyUpdate(update: unknown): UpdateKind {
+/** Which kind of update this is, after the checks that need no document. */
+export function classifyUpdate(update: unknown, arrayFilters?: Doc[]): UpdateKind {
   if (Array.isArray(update)) {
     for (const stage of update) {
       const name = isDocument(stage) ? Object.keys(stage)[0] : undefined;
@@ -41,6 +43,7 @@ export function classifyUpdate(update: unknown): UpdateKind {
       throw new CommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof update[key]} instead`);
     }
   }
+  checkOperators(update, arrayFilters);
   return 'operators';
 }
 
@@ -82,8 +85,9 @@ export function applyUpdate(doc: Doc, update: unknown, kind: UpdateKind, options
     if (options.isInsert && isDocument($setOnInsert)) {
       operators.$set = { ...(isDocument(operators.$set) ? operators.$set : {}), ...$setOnInsert };
     }
-    if (Object.keys(operators).length === 0) return undefined;
-    modifier = operators as Modifier<Doc>;
+    const runnable = checkAgainstDocument(doc, operators, options.filter);
+    if (Object.keys(runnable).length === 0) return undefined;
+    modifier = runnable as Modifier<Doc>;
   }
   const result = updateOne(
     working,
@@ -138,8 +142,18 @@ export function upsertDocument(filter: Doc, update: unknown, kind: UpdateKind, a
     return idFirst(replacement, '_id' in replacement ? replacement._id : (seed._id ?? new ObjectId()));
   }
   const seed = equalitiesOf(filter);
-  const id = '_id' in seed ? seed._id : new ObjectId();
+  // An `_id` the update sets is the new document's own, not a change to a generated one.
+  const id = '_id' in seed ? seed._id : (idSetBy(update) ?? new ObjectId());
   const base = idFirst(seed, id);
   const updated = applyUpdate(base, update, kind, { filter: {}, arrayFilters, isInsert: true }) ?? base;
   return '_id' in updated ? idFirst(updated, updated._id) : idFirst(updated, id);
+}
+
+function idSetBy(update: unknown): unknown {
+  if (!isDocument(update)) return undefined;
+  for (const operator of ['$set', '$setOnInsert']) {
+    const fields = update[operator];
+    if (isDocument(fields) && fields._id !== undefined) return cloneDocument(fields._id);
+  }
+  return undefined;
 }

@@ -5,8 +5,12 @@ import { MISSING, valuesAtPath, type Doc } from './document.js';
 import { encodeKey } from './keys.js';
 import { queryOptions } from '../query/mingo-options.js';
 
-// sorted-btree is CommonJS with the class as `exports.default`.
-const BTree = btreeModule.default;
+// sorted-btree is CommonJS with the class as `exports.default`. Node's ESM loader hands
+// us `module.exports` (class at `.default`), but a loader that compiles this file to
+// CommonJS (tsx when mocha requires the tests) honours `__esModule` and hands us the
+// class itself: accept both, or every collection fails with "BTree is not a constructor".
+type BTreeClass = typeof btreeModule.default;
+const BTree: BTreeClass = typeof btreeModule === 'function' ? (btreeModule as unknown as BTreeClass) : btreeModule.default;
 type Tree = InstanceType<typeof BTree<string, string>>;
 
 export interface IndexSpec {

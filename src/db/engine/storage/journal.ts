@@ -87,7 +87,12 @@ export class Journal {
 
   append(op: JournalOp, doc?: Doc): void {
     if (this.failure) throw this.failure;
-    const bytes = encodeRecord(op, doc);
+    this.appendEncoded(encodeRecord(op, doc));
+  }
+
+  /** Queues a record the caller encoded before changing memory (encoding can fail). */
+  appendEncoded(bytes: Buffer): void {
+    if (this.failure) throw this.failure;
     this.pending.push({ file: this.file, bytes });
     this.bytes += bytes.length;
     this.appendedSequence += 1;
@@ -120,20 +125,31 @@ export class Journal {
     await this.file.close();
   }
 
+  /**
+   * Runs while there is work. It only ends right after finding nothing pending, with no
+   * await in between: `sync` starts no second loop while this one runs, so a record
+   * appended during the loop's last await (closing a retired file, say) would otherwise
+   * wait for a flush that never comes, and its write would never be acknowledged.
+   */
   private async flushLoop(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        const sequence = this.appendedSequence;
-        this.pending = [];
-        await this.writeBatch(batch);
-        this.durableSequence = sequence;
-        this.releaseWaiters();
+      for (;;) {
+        if (this.pending.length > 0) {
+          const batch = this.pending;
+          const sequence = this.appendedSequence;
+          this.pending = [];
+          await this.writeBatch(batch);
+          this.durableSequence = sequence;
+          this.releaseWaiters();
+        } else if (this.retired.length > 0) {
+          // Nothing is pending, so retired files have all their records on disk.
+          const retired = this.retired;
+          this.retired = [];
+          await Promise.all(retired.map((file) => file.close()));
+        } else {
+          return;
+        }
       }
-      // Nothing is pending, so retired files have all their records on disk.
-      const retired = this.retired;
-      this.retired = [];
-      await Promise.all(retired.map((file) => file.close()));
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
       this.failure = new Error(`journal write failed: ${cause}`);

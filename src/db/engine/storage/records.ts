@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BSON } from 'bson';
 import crc32c from 'crc-32/crc32c.js';
 import type { Doc } from './document.js';
@@ -67,6 +67,7 @@ export interface ReadResult {
 export function readRecords(path: string, visit: (record: DecodedRecord) => void, chunkBytes = 8 << 20): ReadResult {
   const fd = openSync(path, 'r');
   try {
+    const fileBytes = fstatSync(fd).size;
     let buffer = Buffer.alloc(0);
     let fileOffset = 0;
     let validBytes = 0;
@@ -88,7 +89,10 @@ export function readRecords(path: string, visit: (record: DecodedRecord) => void
       const length = buffer.readUInt32LE(0);
       const checksum = buffer.readInt32LE(4);
       if (length < 5) return { validBytes, tornTail: 'invalid record length' };
-      if (!fill(HEADER_BYTES + length)) return { validBytes, tornTail: 'incomplete record' };
+      // A torn length field can claim gigabytes: never try to read past the file.
+      if (validBytes + HEADER_BYTES + length > fileBytes || !fill(HEADER_BYTES + length)) {
+        return { validBytes, tornTail: 'incomplete record' };
+      }
       const payload = buffer.subarray(HEADER_BYTES, HEADER_BYTES + length);
       if (crc32c.buf(payload) !== checksum) return { validBytes, tornTail: 'checksum mismatch' };
       let record: DecodedRecord;

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { BSON } from 'bson';
 import { CommandError } from '../errors.js';
 import { Collection } from './collection.js';
 import type { Doc } from './document.js';
 import type { IndexSpec } from './index-tree.js';
 import { Journal } from './journal.js';
 import { acquireLock, releaseLock } from './lock.js';
-import { readRecords, type DecodedRecord } from './records.js';
+import { encodeRecord, readRecords, type DecodedRecord } from './records.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface StoreOptions {
@@ -15,6 +16,9 @@ export interface StoreOptions {
   snapshotThresholdBytes?: number;
   log?: (message: string) => void;
 }
+
+/** MongoDB's document size limit (maxBsonObjectSize in hello). */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 const JOURNAL_PATTERN = /^journal\.(\d{8})\.log$/;
 const SNAPSHOT_PATTERN = /^snapshot\.(\d{8})\.bson$/;
@@ -106,18 +110,37 @@ export class Store {
 
   renameCollection(from: Collection, toDb: string, toName: string): void {
     validateNamespace(toDb, toName);
+    // applyRename gives `from` its new name: the record must take the old one first,
+    // or replay meets "rename toDb.toName to itself" and the data cannot be opened.
+    const record = { o: 'rn', db: from.db, c: from.name, toDb, toC: toName } as const;
     this.applyRename(from.db, from.name, toDb, toName);
-    this.journal.append({ o: 'rn', db: from.db, c: from.name, toDb, toC: toName });
+    this.journal.append(record);
   }
 
   insert(collection: Collection, doc: Doc): void {
+    const record = this.putRecord(collection, doc);
     collection.insert(doc);
-    this.journal.append({ o: 'p', db: collection.db, c: collection.name }, doc);
+    this.journal.appendEncoded(record);
   }
 
   replace(collection: Collection, oldDoc: Doc, newDoc: Doc): void {
+    const record = this.putRecord(collection, newDoc);
     collection.replace(oldDoc, newDoc);
-    this.journal.append({ o: 'p', db: collection.db, c: collection.name }, newDoc);
+    this.journal.appendEncoded(record);
+  }
+
+  /**
+   * The journal record storing `doc`, made before memory changes: a document over
+   * MongoDB's 16 MiB limit (an update can grow one past it) is refused here, where
+   * refusing changes nothing, rather than failing to serialise after the change.
+   */
+  private putRecord(collection: Collection, doc: Doc): Buffer {
+    const size = BSON.calculateObjectSize(doc);
+    if (size > MAX_DOCUMENT_BYTES) {
+      throw new CommandError('BSONObjectTooLarge', `document of ${size} bytes exceeds the maximum of ${MAX_DOCUMENT_BYTES} bytes`);
+    }
+    if (this.journal.failed) throw this.journal.failed;
+    return encodeRecord({ o: 'p', db: collection.db, c: collection.name }, doc);
   }
 
   remove(collection: Collection, doc: Doc): void {

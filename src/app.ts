@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Database } from './db/connection.js';
+import type { Logger } from './shared/logger.js';
+import { errorHandler, notFound } from './web/errors.js';
+import { healthRouter } from './web/health.js';
+import { homeRouter } from './web/home.web.js';
+import { createI18n, i18nMiddleware } from './web/i18n.js';
+import { configureViews } from './web/views.js';
+
+export interface AppDependencies {
+  config: Readonly<Config>;
+  logger: Logger;
+  database: Database;
+}
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** Builds the Express application from its dependencies; it does not listen. */
+export function createApp({ config, logger, database }: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  configureViews(app, `${projectRoot}views`);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const given = request.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (request) => request.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: config.trustProxy ? [] : null,
+        },
+      },
+    }),
+  );
+  app.use(express.static(`${projectRoot}public`, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(i18nMiddleware(createI18n()));
+
+  app.use(healthRouter(database));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(notFound);
+  app.use('/api/v1', api);
+
+  app.use(homeRouter());
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

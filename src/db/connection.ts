@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import type { Config } from '../config.js';
+import type { Logger } from '../shared/logger.js';
+import { startEngine, type RunningEngine } from './engine/index.js';
+
+/**
+ * The application's MongoDB connection: to MONGODB_URI when it is set, otherwise to
+ * the embedded engine started here on a Unix socket inside the data directory (only
+ * this user can open it). Nothing else in the application knows which one it is.
+ */
+export interface Database {
+  connection: Connection;
+  isEmbedded: boolean;
+  /** Resolves when the server answers a ping within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Closes the connection, then flushes and stops the embedded engine if there is one. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_DATABASE = 'capacita';
+/** Unix socket paths are limited to about 107 bytes; longer data paths use loopback TCP. */
+const MAX_SOCKET_PATH = 100;
+
+function hasDatabaseName(uri: string): boolean {
+  return /^mongodb(?:\+srv)?:\/\/[^/]+\/[^?]+/.test(uri);
+}
+
+export async function connectDatabase(
+  config: Pick<Config, 'mongodbUri' | 'dataDir'>,
+  logger: Logger,
+): Promise<Database> {
+  let engine: RunningEngine | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    const dbpath = join(config.dataDir, 'db');
+    const socketPath = join(dbpath, 'engine.sock');
+    engine = await startEngine({
+      dbpath,
+      ...(socketPath.length <= MAX_SOCKET_PATH ? { socketPath } : { port: 0 }),
+      log: (level, message) => logger[level]({ component: 'db-engine' }, message),
+    });
+    uri = engine.uri.replace('/?', `/${DEFAULT_DATABASE}?`);
+    logger.info({ dbpath }, 'embedded database engine started');
+  }
+  let connection: Connection;
+  try {
+    connection = await mongoose
+      .createConnection(uri, {
+        serverSelectionTimeoutMS: 5_000,
+        ...(hasDatabaseName(uri) ? {} : { dbName: DEFAULT_DATABASE }),
+      })
+      .asPromise();
+  } catch (error) {
+    await engine?.close();
+    throw error;
+  }
+
+  return {
+    connection,
+    isEmbedded: engine !== undefined,
+    async ping(timeoutMs = 2_000) {
+      const db = connection.db;
+      if (!db) throw new Error('not connected');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs);
+      });
+      try {
+        await Promise.race([db.admin().ping(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await connection.close();
+      await engine?.close();
+    },
+  };
+}

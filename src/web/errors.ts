@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { AppError, ERROR_STATUS, isAppError, type ErrorCode } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/**
+ * The one error path. Whatever was thrown becomes an AppError code; API requests get
+ * `{error: {code, message, details?, requestId}}`, pages get the error view. Internal
+ * errors are logged with their stack and answered without it.
+ */
+
+export function isApiRequest(request: Request): boolean {
+  return request.originalUrl.startsWith('/api/');
+}
+
+/** body-parser and other http-errors style failures carry `type` / `status`. */
+function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const candidate = error as { type?: string; status?: number; statusCode?: number } | undefined;
+  switch (candidate?.type) {
+    case 'entity.too.large':
+      return new AppError('payload_too_large', 'The request body is too large.');
+    case 'entity.parse.failed':
+      return new AppError('validation_failed', 'The request body is not valid JSON.', { fields: {} });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('validation_failed', 'The request body encoding is not supported.', { fields: {} });
+    default:
+      break;
+  }
+  const status = candidate?.status ?? candidate?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = (Object.entries(ERROR_STATUS).find(([, value]) => value === status)?.[0] ?? 'validation_failed') as ErrorCode;
+    return new AppError(code, 'The request could not be processed.');
+  }
+  return new AppError('internal', 'Internal error.');
+}
+
+export const notFound: RequestHandler = (request, _response, next) => {
+  next(new AppError('not_found', `No route for ${request.method} ${request.path}.`));
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, request, response, next) => {
+    const appError = toAppError(error);
+    const requestId = String(request.id ?? '');
+    if (appError.code === 'internal') logger.error({ err: error, requestId }, 'unhandled error');
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    response.status(appError.status);
+    if (appError.code === 'rate_limited' && typeof appError.details?.retryAfterSeconds === 'number') {
+      response.set('Retry-After', String(appError.details.retryAfterSeconds));
+    }
+    if (isApiRequest(request)) {
+      response.json({
+        error: {
+          code: appError.code,
+          message: appError.message,
+          ...(appError.details ? { details: appError.details } : {}),
+          requestId,
+        },
+      });
+      return;
+    }
+    response.render('errors/error', { code: appError.code, status: appError.status, requestId });
+  };
+}

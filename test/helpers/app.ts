@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { uniqueDatabaseName, uriForDatabase } from './database.js';
+
+export interface TestApp {
+  app: Express;
+  config: Readonly<Config>;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** The real application on a database of its own, with a throwaway data directory. */
+export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'capacita-test-data-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    MONGODB_URI: uriForDatabase(uniqueDatabaseName('app')),
+    ...environment,
+  });
+  const logger = createLogger(config.logLevel);
+  const database = await connectDatabase(config, logger);
+  const app = createApp({ config, logger, database });
+  return {
+    app,
+    config,
+    database,
+    async close() {
+      await database.connection.dropDatabase();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Gives the calling suite one app for all its tests: `const ctx = useTestApp();` then `ctx().app`. */
+export function useTestApp(environment?: Record<string, string>): () => TestApp {
+  let testApp: TestApp | undefined;
+  before(async () => {
+    testApp = await createTestApp(environment);
+  });
+  after(async () => {
+    await testApp?.close();
+  });
+  return () => {
+    if (!testApp) throw new Error('useTestApp: the suite has not started');
+    return testApp;
+  };
+}
