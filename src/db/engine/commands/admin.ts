@@ -53,6 +53,9 @@ export const serverStatus: CommandHandler = (_command, _db, { engine, cursors, s
   localTime: new Date(),
   metrics: { cursor: { open: { total: cursors.size } } },
   storageEngine: { name: 'capacita-journal', persistent: true, journalHealthy: !store.journalFailure },
+  // As mongod on Linux reports it: CPU time the server process has used.
+  extra_info: { user_time_us: process.cpuUsage().user, system_time_us: process.cpuUsage().system },
+  mem: { resident: Math.round(process.memoryUsage().rss / 1024 / 1024) },
   ok: 1,
 });
 

@@ -82,15 +82,17 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   const projection = optionalDocument(spec.projection, 'projection');
   const skip = nonNegativeInteger(spec.skip, 'skip');
   const limit = typeof spec.limit === 'number' ? Math.abs(spec.limit) : nonNegativeInteger(spec.limit, 'limit');
-  const query = compileFilter(filter, optionalDocument(spec.variables, 'let'));
-  if (!collection) return { docs: [], plan: undefined, docsExamined: 0 };
-
+  const variables = optionalDocument(spec.variables, 'let');
   let isNaturalReverse = false;
   if (sort && '$natural' in sort) {
     isNaturalReverse = sort.$natural === -1;
     sort = undefined;
   }
-  const plan = planQuery(collection, filter, sort, spec.hint);
+  const plan = collection ? planQuery(collection, filter, sort, spec.hint) : undefined;
+  // A covering plan needs no test, and compiling a mingo query is most of a lookup's cost.
+  const query = plan?.isCovering ? undefined : compileFilter(filter, variables);
+  if (!collection || !plan) return { docs: [], plan: undefined, docsExamined: 0 };
+
   const wanted = limit > 0 && (!sort || plan.isSorted) && !isNaturalReverse ? skip + limit : Number.POSITIVE_INFINITY;
 
   let matched: Doc[] = [];

@@ -114,7 +114,7 @@ function leadingScan(
     const limit = stages[consumed]?.$limit;
     if (typeof limit === 'number' && limit > 0) wanted = limit;
   }
-  const query = compileFilter(filter, variables);
+  const query = plan.isCovering ? undefined : compileFilter(filter, variables);
   const input: Doc[] = [];
   let docsExamined = 0;
   for (const doc of plan.documents()) {

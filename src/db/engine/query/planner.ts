@@ -10,11 +10,12 @@ import { encodeKey, prefixEnd } from '../storage/keys.js';
  * fields, then one range or `$in`), or an index that already yields the requested sort
  * order, else a collection scan. An index only narrows the candidates: every candidate
  * is still tested against the whole filter, so a plan can be fast or slow but never
- * wrong.
+ * wrong — except where the filter is nothing but exact equalities the bounds already
+ * express (a lookup by `_id` or by a unique email), which skips the test.
  */
 
 type Predicate =
-  | { kind: 'eq'; values: unknown[] }
+  | { kind: 'eq'; values: unknown[]; isExact: boolean }
   | { kind: 'range'; low?: { value: unknown; inclusive: boolean }; high?: { value: unknown; inclusive: boolean } };
 
 export interface Plan {
@@ -22,6 +23,8 @@ export interface Plan {
   indexName?: string;
   /** True when documents come out already in the requested sort order. */
   isSorted: boolean;
+  /** True when every candidate matches the whole filter: no need to test them. */
+  isCovering: boolean;
   /** The documents to test against the filter, lazily. */
   documents(): Iterable<Doc>;
   keysExamined: number;
@@ -36,13 +39,30 @@ function isEqualityValue(value: unknown): boolean {
   return !(value instanceof RegExp) && !(value instanceof BSONRegExp) && !Array.isArray(value) && value !== undefined;
 }
 
+/**
+ * Values whose index key match is exactly MongoDB's equality: an entry with that key
+ * is a match and a match has that key. Not null (which also matches missing fields and
+ * shares its key with empty arrays), sub-documents (field order) or arrays.
+ */
+function isExactKeyValue(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    (typeof value === 'number' && !Number.isNaN(value)) ||
+    typeof value === 'boolean' ||
+    value instanceof Date ||
+    value instanceof ObjectId
+  );
+}
+
 function predicateOf(condition: unknown): Predicate | undefined {
   if (isDocument(condition)) {
     const keys = Object.keys(condition);
-    if (keys.length === 0 || !keys[0]!.startsWith('$')) return { kind: 'eq', values: [condition] };
-    if ('$eq' in condition && isEqualityValue(condition.$eq)) return { kind: 'eq', values: [condition.$eq] };
+    if (keys.length === 0 || !keys[0]!.startsWith('$')) return { kind: 'eq', values: [condition], isExact: false };
+    if ('$eq' in condition && isEqualityValue(condition.$eq)) {
+      return { kind: 'eq', values: [condition.$eq], isExact: keys.length === 1 && isExactKeyValue(condition.$eq) };
+    }
     if (Array.isArray(condition.$in) && condition.$in.every(isEqualityValue)) {
-      return { kind: 'eq', values: condition.$in };
+      return { kind: 'eq', values: condition.$in, isExact: keys.length === 1 && condition.$in.every(isExactKeyValue) };
     }
     const range: Extract<Predicate, { kind: 'range' }> = { kind: 'range' };
     for (const [operator, inclusive] of [['$gt', false], ['$gte', true]] as const) {
@@ -54,7 +74,7 @@ function predicateOf(condition: unknown): Predicate | undefined {
     if (range.low && range.high && encodeKey(range.low.value)[0] !== encodeKey(range.high.value)[0]) delete range.high;
     return range.low || range.high ? range : undefined;
   }
-  return isEqualityValue(condition) ? { kind: 'eq', values: [condition] } : undefined;
+  return isEqualityValue(condition) ? { kind: 'eq', values: [condition], isExact: isExactKeyValue(condition) } : undefined;
 }
 
 /** Field → predicate for the top-level conjunction of a filter (including `$and`). */
@@ -71,6 +91,20 @@ function predicatesOf(filter: Doc, into = new Map<string, Predicate>()): Map<str
   return into;
 }
 
+/**
+ * The filter is nothing but exact equalities on the given fields (as `{a: v}`,
+ * `{a: {$eq: v}}` or `{a: {$in: [...]}}`), so index bounds on those fields select
+ * exactly the matching documents.
+ */
+function isExactlyBoundBy(filter: Doc, predicates: Map<string, Predicate>, boundFields: readonly string[]): boolean {
+  const fields = Object.keys(filter);
+  if (fields.length === 0) return false;
+  return fields.every((field) => {
+    const predicate = predicates.get(field);
+    return predicate?.kind === 'eq' && predicate.isExact && boundFields.includes(field);
+  });
+}
+
 interface IndexBounds {
   index: Index;
   ranges: Array<[string, string]>;
@@ -79,6 +113,8 @@ interface IndexBounds {
   fixedFields: number;
   /** Every field of a unique index fixed by equality: each range is one exact key. */
   isExactUnique: boolean;
+  /** The index fields whose predicates are in the bounds. */
+  boundFields: string[];
 }
 
 const MAX_RANGES = 1000;
@@ -89,6 +125,7 @@ function boundsFor(index: Index, predicates: Map<string, Predicate>): IndexBound
   let score = 0;
   let fixedFields = 0;
   let ranges: Array<[string, string]> | undefined;
+  const boundFields: string[] = [];
   for (const field of index.fields) {
     const predicate = predicates.get(field);
     if (!predicate) break;
@@ -100,6 +137,7 @@ function boundsFor(index: Index, predicates: Map<string, Predicate>): IndexBound
       if (predicate.values.length === 1 && score === fixedFields * 10) fixedFields += 1;
       prefixes = [...new Set(next)];
       score += 10;
+      boundFields.push(field);
       continue;
     }
     // A multikey document may satisfy each bound with a different element, so only
@@ -118,7 +156,7 @@ function boundsFor(index: Index, predicates: Map<string, Predicate>): IndexBound
   const isExactUnique = !ranges && index.isUnique && score === index.fields.length * 10;
   ranges ??= prefixes.map((prefix) => [prefix, prefixEnd(prefix)]);
   if (isExactUnique) score += 100;
-  return { index, ranges, score, fixedFields, isExactUnique };
+  return { index, ranges, score, fixedFields, isExactUnique, boundFields };
 }
 
 /** Whether walking `index` (after `fixedFields` equal leading fields) gives `sort`'s order. */
@@ -149,7 +187,9 @@ export function planQuery(collection: Collection, filter: Doc, sort?: Doc, hint?
 
   if (best) {
     const direction = best.ranges.length === 1 ? walkDirection(best.index, best.fixedFields, sort) : undefined;
-    return indexPlan(collection, best.index, best.ranges, direction, best.isExactUnique);
+    const plan = indexPlan(collection, best.index, best.ranges, direction, best.isExactUnique);
+    plan.isCovering = isExactlyBoundBy(filter, predicates, best.boundFields);
+    return plan;
   }
   // No bounds: an index in the sort's order still spares sorting the whole collection.
   for (const index of candidates) {
@@ -160,6 +200,7 @@ export function planQuery(collection: Collection, filter: Doc, sort?: Doc, hint?
   return {
     stage: 'COLLSCAN',
     isSorted: false,
+    isCovering: false,
     keysExamined: 0,
     documents: () => collection.docs.values(),
   };
@@ -176,6 +217,7 @@ function indexPlan(
     stage: 'IXSCAN',
     indexName: index.name,
     isSorted: direction !== undefined,
+    isCovering: false,
     keysExamined: 0,
     documents: function* () {
       const seen = index.isMultikey || ranges.length > 1 ? new Set<string>() : undefined;

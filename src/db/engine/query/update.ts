@@ -5,6 +5,7 @@ import { CommandError } from '../errors.js';
 import { cloneDocument, isDocument, type Doc } from '../storage/document.js';
 import { encodeKey } from '../storage/keys.js';
 import { queryOptions } from './mingo-options.js';
+import { applySimpleUpdate } from './simple-update.js';
 import { checkAgainstDocument, checkOperators } from './update-checks.js';
 
 /** An update is a replacement document, operator expressions, or a pipeline. */
@@ -76,8 +77,8 @@ export function applyUpdate(doc: Doc, update: unknown, kind: UpdateKind, options
     const next = idFirst(cloneDocument(replacement), doc._id);
     return encodeKey(next) === encodeKey(doc) ? undefined : next;
   }
-  const working = [cloneDocument(doc)];
   let modifier: Modifier<Doc> | PipelineStage[];
+  let condition: Doc = {};
   if (kind === 'pipeline') {
     modifier = update as PipelineStage[];
   } else {
@@ -87,11 +88,16 @@ export function applyUpdate(doc: Doc, update: unknown, kind: UpdateKind, options
     }
     const runnable = checkAgainstDocument(doc, operators, options.filter);
     if (Object.keys(runnable).length === 0) return undefined;
+    const simple = applySimpleUpdate(doc, runnable);
+    if (simple !== undefined) return simple ?? undefined;
     modifier = runnable as Modifier<Doc>;
+    // Only the positional `$` needs the filter, to know which array element matched.
+    if (usesPositional(runnable)) condition = options.filter;
   }
+  const working = [cloneDocument(doc)];
   const result = updateOne(
     working,
-    options.filter,
+    condition,
     modifier,
     { arrayFilters: options.arrayFilters, cloneMode: 'copy' },
     queryOptions,
@@ -101,6 +107,12 @@ export function applyUpdate(doc: Doc, update: unknown, kind: UpdateKind, options
   if (!('_id' in next)) return idFirst(next, doc._id);
   assertSameId(doc, next);
   return next;
+}
+
+function usesPositional(operators: Doc): boolean {
+  return Object.values(operators).some(
+    (fields) => isDocument(fields) && Object.keys(fields).some((path) => path === '$' || path.endsWith('.$') || path.includes('.$.')),
+  );
 }
 
 /** The fields an upsert takes from its filter: top-level equalities, `$eq` and `$and`. */
