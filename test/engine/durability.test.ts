@@ -202,16 +202,20 @@ describe('engine durability and crash recovery', function () {
   });
 
   describe('the data directory lock', () => {
-    it('refuses a second engine on the same dbpath while another process holds it', async () => {
-      const dbpath = makeDirectory();
-      const holder = await startEngineProcess({ dbpath });
-      const refusal = await startEngine({ dbpath }).then(
+    /** The error a new engine on `dbpath` fails with, or undefined if it started. */
+    const refusalToStart = (dbpath: string): Promise<unknown> =>
+      startEngine({ dbpath }).then(
         async (engine) => {
           await engine.close();
           return undefined;
         },
         (error: unknown) => error,
       );
+
+    it('refuses a second engine on the same dbpath while another process holds it', async () => {
+      const dbpath = makeDirectory();
+      const holder = await startEngineProcess({ dbpath });
+      const refusal = await refusalToStart(dbpath);
       expect(refusal).to.be.instanceOf(Error);
       expect((refusal as Error).message).to.match(/in use by process/);
       // The refused engine must not have disturbed the running one.
@@ -226,13 +230,7 @@ describe('engine durability and crash recovery', function () {
     it('refuses a second engine on the same dbpath in the same process', async () => {
       const dbpath = makeDirectory();
       await startPrivateEngine({ dbpath });
-      const refusal = await startEngine({ dbpath }).then(
-        async (engine) => {
-          await engine.close();
-          return undefined;
-        },
-        (error: unknown) => error,
-      );
+      const refusal = await refusalToStart(dbpath);
       expect(refusal).to.be.instanceOf(Error);
       expect((refusal as Error).message).to.match(/in use/);
     });
