@@ -5,7 +5,7 @@ import type { TestDocument } from '../helpers/documents.js';
 import { expectServerError } from '../helpers/server-errors.js';
 
 describe('engine aggregation', () => {
-  const db = useDriverDatabase('aggregation');
+  const db = useDriverDatabase('aggregation', 'engine');
   let collectionNumber = 0;
   const freshCollection = (label: string) => db().collection<TestDocument>(`${label}_${(collectionNumber += 1)}`);
 

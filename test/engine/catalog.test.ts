@@ -4,7 +4,7 @@ import type { TestDocument } from '../helpers/documents.js';
 import { expectServerError } from '../helpers/server-errors.js';
 
 describe('engine catalog: databases and collections', () => {
-  const db = useDriverDatabase('catalog');
+  const db = useDriverDatabase('catalog', 'engine');
   let collectionNumber = 0;
   const uniqueName = (label: string) => `${label}_${(collectionNumber += 1)}`;
   const collectionNames = async () => (await db().listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name);

@@ -5,7 +5,7 @@ import type { TestDocument } from '../helpers/documents.js';
 
 describe('engine under concurrent clients', function () {
   this.timeout(60_000);
-  const db = useDriverDatabase('concurrency');
+  const db = useDriverDatabase('concurrency', 'engine');
   let collectionNumber = 0;
 
   /**
@@ -13,7 +13,7 @@ describe('engine under concurrent clients', function () {
    * a single-connection pool per client), all at the same time.
    */
   const withClients = async <T>(count: number, work: (db: Db, client: number) => Promise<T>): Promise<T[]> => {
-    const clients = Array.from({ length: count }, () => new MongoClient(testServerUri(), { maxPoolSize: 1 }));
+    const clients = Array.from({ length: count }, () => new MongoClient(testServerUri('engine'), { maxPoolSize: 1 }));
     try {
       await Promise.all(clients.map((client) => client.connect()));
       return await Promise.all(clients.map((client, i) => work(client.db(db().databaseName), i)));

@@ -12,7 +12,7 @@ interface Learner {
 }
 
 describe('engine CRUD through the official driver', () => {
-  const db = useDriverDatabase('crud');
+  const db = useDriverDatabase('crud', 'engine');
   let collectionNumber = 0;
   /** A collection no other test touches. */
   const freshCollection = () => db().collection<Learner>(`learners_${(collectionNumber += 1)}`);

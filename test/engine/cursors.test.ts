@@ -8,7 +8,7 @@ interface CursorReply {
 }
 
 describe('engine cursors and batching', () => {
-  const db = useDriverDatabase('cursors');
+  const db = useDriverDatabase('cursors', 'engine');
   let collectionNumber = 0;
 
   /** A collection of `count` documents {_id: 0..count-1}. */

@@ -5,7 +5,7 @@ import type { TestDocument } from '../helpers/documents.js';
 import { expectServerError } from '../helpers/server-errors.js';
 
 describe('engine error shapes', () => {
-  const db = useDriverDatabase('errors');
+  const db = useDriverDatabase('errors', 'engine');
   let collectionNumber = 0;
   const seeded = async () => {
     const collection = db().collection<TestDocument>(`errors_${(collectionNumber += 1)}`);

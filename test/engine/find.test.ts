@@ -11,7 +11,7 @@ interface Learner {
 }
 
 describe('engine queries: filters, projection, sort, skip, limit, counts', () => {
-  const db = useDriverDatabase('find');
+  const db = useDriverDatabase('find', 'engine');
   let collectionNumber = 0;
   const freshCollection = () => db().collection<Learner>(`learners_${(collectionNumber += 1)}`);
 

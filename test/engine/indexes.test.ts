@@ -5,7 +5,7 @@ import type { TestDocument } from '../helpers/documents.js';
 import { expectServerError } from '../helpers/server-errors.js';
 
 describe('engine indexes', () => {
-  const db = useDriverDatabase('indexes');
+  const db = useDriverDatabase('indexes', 'engine');
   let collectionNumber = 0;
   const freshCollection = (label = 'c') => db().collection<TestDocument>(`${label}_${(collectionNumber += 1)}`);
   const indexNames = async (collection: ReturnType<typeof freshCollection>) =>

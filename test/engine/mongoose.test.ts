@@ -13,7 +13,7 @@ describe('engine under mongoose', () => {
   let connection: Connection;
 
   before(async () => {
-    connection = await mongoose.createConnection(uriForDatabase(uniqueDatabaseName('mongoose'))).asPromise();
+    connection = await mongoose.createConnection(uriForDatabase(uniqueDatabaseName('mongoose'), 'engine')).asPromise();
   });
   after(async () => {
     await connection.dropDatabase();

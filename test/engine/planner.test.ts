@@ -25,7 +25,7 @@ function seededRandom(seed: number): () => number {
 const DOCUMENTS = 10_000;
 
 describe('engine query planner', () => {
-  const db = useDriverDatabase('planner');
+  const db = useDriverDatabase('planner', 'engine');
   const collectionName = 'attempts';
 
   before(async function () {

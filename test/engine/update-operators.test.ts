@@ -5,7 +5,7 @@ import { useDriverDatabase } from '../helpers/database.js';
 import { expectServerError } from '../helpers/server-errors.js';
 
 describe('engine update operators', () => {
-  const db = useDriverDatabase('update_operators');
+  const db = useDriverDatabase('update_operators', 'engine');
   let collectionNumber = 0;
 
   /** Stores `doc` with _id 1 in a collection of its own, applies `update`, returns the stored result. */

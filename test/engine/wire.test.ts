@@ -14,13 +14,13 @@ import {
 
 /** The host and port of the run's server, from its connection string. */
 function serverAddress(): { host: string; port: number } {
-  const match = /^mongodb:\/\/([^/:?,]+):(\d+)/.exec(testServerUri());
-  if (!match) throw new Error(`cannot read a host and port from ${testServerUri()}`);
+  const match = /^mongodb:\/\/([^/:?,]+):(\d+)/.exec(testServerUri('engine'));
+  if (!match) throw new Error(`cannot read a host and port from ${testServerUri('engine')}`);
   return { host: match[1]!, port: Number(match[2]) };
 }
 
 describe('engine wire protocol at the byte level', () => {
-  const db = useDriverDatabase('wire');
+  const db = useDriverDatabase('wire', 'engine');
   const connections: RawConnection[] = [];
   let collectionNumber = 0;
 
