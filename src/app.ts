@@ -3,26 +3,32 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { accountsApiRouter } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
+import { buildServices, type Services } from './services.js';
 import type { Logger } from './shared/logger.js';
+import { territoriesApiRouter } from './territories/index.js';
+import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';
 import { healthRouter } from './web/health.js';
 import { homeRouter } from './web/home.web.js';
-import { createI18n, i18nMiddleware } from './web/i18n.js';
+import { i18nMiddleware } from './web/i18n.js';
 import { configureViews } from './web/views.js';
 
 export interface AppDependencies {
   config: Readonly<Config>;
   logger: Logger;
   database: Database;
+  /** Built by the caller when it also needs them (server.ts starts mail delivery). */
+  services?: Services;
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 /** Builds the Express application from its dependencies; it does not listen. */
-export function createApp({ config, logger, database }: AppDependencies): Express {
+export function createApp({ config, logger, database, services = buildServices({ config, logger, database }) }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ? 1 : false);
@@ -58,12 +64,15 @@ export function createApp({ config, logger, database }: AppDependencies): Expres
     }),
   );
   app.use(express.static(`${projectRoot}public`, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
-  app.use(i18nMiddleware(createI18n()));
+  app.use(i18nMiddleware(services.i18n));
 
   app.use(healthRouter(database));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(bearerAuthentication((token) => services.accounts.auth.actorForToken(token)));
+  api.use(accountsApiRouter(services.accounts));
+  api.use(territoriesApiRouter());
   api.use(notFound);
   app.use('/api/v1', api);
 

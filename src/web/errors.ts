@@ -35,6 +35,19 @@ function toAppError(error: unknown): AppError {
   return new AppError('internal', 'Internal error.');
 }
 
+/** Services name field problems by i18n key; the reader gets them in their language. */
+function translatedDetails(details: Record<string, unknown>, request: Request): Record<string, unknown> {
+  const fields = details.fields;
+  if (!fields || typeof fields !== 'object' || typeof request.t !== 'function') return details;
+  const translated = Object.fromEntries(
+    Object.entries(fields as Record<string, unknown>).map(([field, message]) => [
+      field,
+      typeof message === 'string' && message.startsWith('validation.') ? request.t(message) : message,
+    ]),
+  );
+  return { ...details, fields: translated };
+}
+
 export const notFound: RequestHandler = (request, _response, next) => {
   next(new AppError('not_found', `No route for ${request.method} ${request.path}.`));
 };
@@ -57,7 +70,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         error: {
           code: appError.code,
           message: appError.message,
-          ...(appError.details ? { details: appError.details } : {}),
+          ...(appError.details ? { details: translatedDetails(appError.details, request) } : {}),
           requestId,
         },
       });

@@ -1,0 +1,23 @@
+/**
+ * Accounts: people, their profiles and consents, sign-in (passwords, API tokens, mail
+ * links), roles, and the admin's management of all of it. The module's public face.
+ */
+import { createAccountsService, type AccountsDependencies } from './accounts.service.js';
+import { createAuthService } from './auth.service.js';
+import { createImportService } from './import.service.js';
+
+export type { AccountsDependencies, ExportSection } from './accounts.service.js';
+export type { Profile } from './profile.js';
+export { displayName } from './profile.js';
+export { accountsApiRouter } from './accounts.api.js';
+export * as accountSchemas from './accounts.schemas.js';
+
+export function createAccounts(deps: AccountsDependencies) {
+  return {
+    service: createAccountsService(deps),
+    auth: createAuthService(deps),
+    importer: createImportService(deps),
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

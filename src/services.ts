@@ -1,0 +1,46 @@
+import type { i18n } from 'i18next';
+import type { Config } from './config.js';
+import type { Database } from './db/connection.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
+import { createNotifications, type Notifications } from './notifications/index.js';
+import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { createI18n } from './web/i18n.js';
+
+/**
+ * The composition root: every service built once, explicitly, with its dependencies
+ * (ARCHITECTURE.md rule 5). server.ts and the tests call this; nothing is built at
+ * import time.
+ */
+export interface Services {
+  clock: Clock;
+  i18n: i18n;
+  notifications: Notifications;
+  rateLimiter: RateLimiter;
+  accounts: Accounts;
+}
+
+export interface ServiceDependencies {
+  config: Readonly<Config>;
+  logger: Logger;
+  database: Database;
+  clock?: Clock;
+}
+
+export function buildServices({ config, logger, database, clock = systemClock }: ServiceDependencies): Services {
+  const i18n = createI18n();
+  const { connection } = database;
+  const notifications = createNotifications({ connection, config, logger, clock });
+  const rateLimiter = createRateLimiter(connection, clock);
+  const accounts = createAccounts({
+    connection,
+    mailer: notifications.mailer,
+    rateLimiter,
+    clock,
+    config,
+    i18n,
+    logger,
+  });
+  return { clock, i18n, notifications, rateLimiter, accounts };
+}

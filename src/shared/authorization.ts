@@ -1,0 +1,56 @@
+import { AppError } from './errors.js';
+
+/**
+ * The one authorisation mechanism. Every route names the permission it needs; this
+ * table says which roles hold it. Ownership ("only your own attempt") is checked with
+ * `ensureOwner`, which answers not_found rather than forbidden so that another
+ * person's resource does not even reveal that it exists (API.md, "Precise rules").
+ */
+
+export const ROLES = ['learner', 'facilitator', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting: the signed-in person (web session or API token). */
+export interface Actor {
+  id: string;
+  email: string;
+  roles: Role[];
+}
+
+const EVERYONE: readonly Role[] = ROLES;
+
+export const PERMISSIONS = {
+  // One's own account.
+  'profile:read': EVERYONE,
+  'profile:update': EVERYONE,
+  'profile:export': EVERYONE,
+  'account:delete': EVERYONE,
+  // People.
+  'users:list': ['admin'],
+  'users:create': ['admin'],
+  'users:update-roles': ['admin'],
+  'users:deactivate': ['admin'],
+  'users:import': ['admin', 'manager'],
+  // Mail.
+  'outbox:read': ['admin'],
+  'outbox:retry': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor | undefined, permission: Permission): boolean {
+  if (!actor) return false;
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return actor.roles.some((role) => allowed.includes(role));
+}
+
+/** Throws unauthenticated without an actor, forbidden without the permission. */
+export function ensureAllowed(actor: Actor | undefined, permission: Permission): asserts actor is Actor {
+  if (!actor) throw new AppError('unauthenticated', 'Authentication is required.');
+  if (!can(actor, permission)) throw new AppError('forbidden', 'You do not have permission to do this.');
+}
+
+/** The resource belongs to the actor, or it does not exist as far as they can tell. */
+export function ensureOwner(actor: Actor, ownerId: string | undefined, what = 'resource'): void {
+  if (ownerId !== actor.id) throw new AppError('not_found', `No such ${what}.`);
+}
