@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/connection.js';
+import { buildServices, type Services } from './services.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 /**
@@ -17,9 +18,25 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** On first start with no administrator, create one and say how to sign in, once. */
+async function ensureAdministrator(services: Services, config: Readonly<Config>, logger: Logger): Promise<void> {
+  const created = await services.accounts.auth.ensureInitialAdmin(config.adminEmail, config.adminPassword);
+  if (!created) return;
+  if (created.generatedPassword) {
+    // Printed, not logged: it must not end up in log storage.
+    process.stdout.write(
+      `\n  First administrator created.\n  Email:    ${created.email}\n  Password: ${created.generatedPassword}\n  (shown once; change it after signing in)\n\n`,
+    );
+  }
+  logger.info({ email: created.email }, 'first administrator created');
+}
+
 export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
   const database = await connectDatabase(config, logger);
-  const app = createApp({ config, logger, database });
+  const services = buildServices({ config, logger, database });
+  await ensureAdministrator(services, config, logger);
+  const app = createApp({ config, logger, database, services });
+  const stopDelivery = services.notifications.startDelivery();
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,6 +56,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       deadline.unref();
       await closed;
       clearTimeout(deadline);
+      await stopDelivery();
       await database.close();
       logger.info('stopped');
     })();

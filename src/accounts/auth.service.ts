@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { Actor } from '../shared/authorization.js';
+import type { Actor, Role } from '../shared/authorization.js';
 import { AppError } from '../shared/errors.js';
 import type { AccountsDependencies } from './accounts.service.js';
 import { emailSchema } from './accounts.schemas.js';
@@ -153,28 +153,40 @@ export function createAuthService(deps: AccountsDependencies) {
     },
 
     /**
-     * On first start with no administrator: one from ADMIN_EMAIL/ADMIN_PASSWORD, or with
-     * a generated password returned so the caller can print it once. Two processes
-     * starting together meet at the unique email; only one creates it.
+     * An account made by an operator (CLI, first start) rather than by registration: no
+     * profile, email taken as verified. Without a password one is generated and returned
+     * so the caller can show it once.
+     */
+    async createSystemAccount(input: { email: string; roles: Role[]; password?: string; givenName?: string; familyName?: string }): Promise<{ email: string; generatedPassword?: string }> {
+      const email = emailSchema.parse(input.email);
+      const generatedPassword = input.password ? undefined : generatePassword();
+      await User.create({
+        email,
+        passwordHash: await hashPassword(input.password ?? generatedPassword!),
+        roles: input.roles,
+        givenName: input.givenName ?? 'Administración',
+        familyName: input.familyName ?? 'Capacita',
+        emailVerifiedAt: deps.clock.now(),
+      });
+      return { email, ...(generatedPassword ? { generatedPassword } : {}) };
+    },
+
+    /**
+     * On first start with no administrator: one from ADMIN_EMAIL/ADMIN_PASSWORD, or with a
+     * generated password. Two processes starting together meet at the unique email; only
+     * one creates it.
      */
     async ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<{ email: string; generatedPassword?: string } | undefined> {
       if ((await User.countDocuments({ roles: 'admin', status: 'active' })) > 0) return undefined;
-      const adminEmail = email ?? 'admin@capacita.local';
-      const generatedPassword = password ? undefined : generatePassword();
       try {
-        await User.create({
-          email: adminEmail,
-          passwordHash: await hashPassword(password ?? generatedPassword!),
-          roles: ['admin'],
-          givenName: 'Administración',
-          familyName: 'Capacita',
-          emailVerifiedAt: deps.clock.now(),
-        });
+        return await this.createSystemAccount({ email: email ?? 'admin@capacita.local', roles: ['admin'], ...(password ? { password } : {}) });
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) return undefined;
+        if ((error as { code?: number }).code === 11000) {
+          deps.logger.warn({ email }, 'no administrator created: an account with this email exists');
+          return undefined;
+        }
         throw error;
       }
-      return { email: adminEmail, ...(generatedPassword ? { generatedPassword } : {}) };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
@@ -35,13 +36,22 @@ export async function connectDatabase(
   if (!uri) {
     const dbpath = join(config.dataDir, 'db');
     const socketPath = join(dbpath, 'engine.sock');
-    engine = await startEngine({
-      dbpath,
-      ...(socketPath.length <= MAX_SOCKET_PATH ? { socketPath } : { port: 0 }),
-      log: (level, message) => logger[level]({ component: 'db-engine' }, message),
-    });
-    uri = engine.uri.replace('/?', `/${DEFAULT_DATABASE}?`);
-    logger.info({ dbpath }, 'embedded database engine started');
+    const canUseSocket = socketPath.length <= MAX_SOCKET_PATH;
+    try {
+      engine = await startEngine({
+        dbpath,
+        ...(canUseSocket ? { socketPath } : { port: 0 }),
+        log: (level, message) => logger[level]({ component: 'db-engine' }, message),
+      });
+      uri = engine.uri.replace('/?', `/${DEFAULT_DATABASE}?`);
+      logger.info({ dbpath }, 'embedded database engine started');
+    } catch (error) {
+      // A running Capacita already holds this data directory (the CLI next to a running
+      // server, say): join its engine through its socket instead of opening a second one.
+      if (!canUseSocket || !existsSync(socketPath) || !/in use by process/.test(String(error))) throw error;
+      uri = `mongodb://${encodeURIComponent(socketPath)}/${DEFAULT_DATABASE}?directConnection=true`;
+      logger.info({ socketPath }, 'using the embedded engine of the running server');
+    }
   }
   let connection: Connection;
   try {

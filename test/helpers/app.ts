@@ -5,6 +5,8 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { buildServices, type Services } from '../../src/services.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { uniqueDatabaseName, uriForDatabase } from './database.js';
 
@@ -12,11 +14,23 @@ export interface TestApp {
   app: Express;
   config: Readonly<Config>;
   database: Database;
+  services: Services;
   close(): Promise<void>;
 }
 
+/** A clock a test can move: `clock.advance(15 * 60_000)`. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(milliseconds: number): void {
+    this.offsetMs += milliseconds;
+  }
+}
+
 /** The real application on a database of its own, with a throwaway data directory. */
-export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(environment: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'capacita-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -27,11 +41,13 @@ export async function createTestApp(environment: Record<string, string> = {}): P
   });
   const logger = createLogger(config.logLevel);
   const database = await connectDatabase(config, logger);
-  const app = createApp({ config, logger, database });
+  const services = buildServices({ config, logger, database, ...(clock ? { clock } : {}) });
+  const app = createApp({ config, logger, database, services });
   return {
     app,
     config,
     database,
+    services,
     async close() {
       await database.connection.dropDatabase();
       await database.close();
@@ -41,10 +57,10 @@ export async function createTestApp(environment: Record<string, string> = {}): P
 }
 
 /** Gives the calling suite one app for all its tests: `const ctx = useTestApp();` then `ctx().app`. */
-export function useTestApp(environment?: Record<string, string>): () => TestApp {
+export function useTestApp(environment?: Record<string, string>, clock?: Clock): () => TestApp {
   let testApp: TestApp | undefined;
   before(async () => {
-    testApp = await createTestApp(environment);
+    testApp = await createTestApp(environment, clock);
   });
   after(async () => {
     await testApp?.close();
