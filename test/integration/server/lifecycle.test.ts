@@ -52,6 +52,15 @@ describe('running Capacita as npm start does', function () {
     await client.db('capacita').collection('persistence_check').insertOne({ _id: 'kept' as never, at: new Date() });
     await client.close();
 
+    // First start on an empty database: an administrator with a password shown once.
+    expect(first.output.join('\n')).to.match(/First administrator created\.[\s\S]*Email: +admin@capacita\.local[\s\S]*Password: +[A-Za-z0-9]{20}/);
+    const signIn = await fetch(`${url}/api/v1/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@capacita.local', password: /Password: +([A-Za-z0-9]{20})/.exec(first.output.join('\n'))![1] }),
+    });
+    expect(signIn.status).to.equal(201);
+
     first.child.kill('SIGTERM');
     expect(await first.exited).to.equal(0);
 
@@ -65,6 +74,7 @@ describe('running Capacita as npm start does', function () {
 
     second.child.kill('SIGINT');
     expect(await second.exited).to.equal(0);
+    expect(second.output.join('\n')).not.to.include('First administrator created');
   });
 });
 
