@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { useTestApp } from '../../helpers/app.js';
+import { registerAndSignIn } from '../../helpers/factories.js';
+import { listRoutes } from '../../helpers/routes.js';
+
+/**
+ * Who may and who may not, for every route the application has. Each row probes a
+ * route as each kind of caller with a request that cannot change anything (a body
+ * that fails validation, an id that does not exist): "may" means the answer is
+ * neither 401 nor 403 (nor a redirect to sign in); "may not" means exactly that.
+ * A route missing from the table fails the completeness test.
+ */
+
+type Caller = 'anonymous' | 'learner' | 'facilitator' | 'manager' | 'admin';
+const CALLERS: Caller[] = ['anonymous', 'learner', 'facilitator', 'manager', 'admin'];
+const EVERYONE = CALLERS;
+const SIGNED_IN: Caller[] = ['learner', 'facilitator', 'manager', 'admin'];
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  may: Caller[];
+  body?: unknown;
+  contentType?: string;
+  /** The probe ends the caller's token (sign-out): use a token of its own. */
+  usesOwnToken?: boolean;
+}
+
+const MISSING_ID = '0123456789abcdef01234567';
+
+export const API_ROUTES: Row[] = [
+  { method: 'POST', path: '/api/v1/accounts', may: EVERYONE, body: {} },
+  { method: 'POST', path: '/api/v1/auth/tokens', may: EVERYONE, body: {} },
+  { method: 'DELETE', path: '/api/v1/auth/tokens/current', may: SIGNED_IN, usesOwnToken: true },
+  { method: 'POST', path: '/api/v1/auth/password-reset', may: EVERYONE, body: {} },
+  { method: 'POST', path: '/api/v1/auth/password-reset/confirm', may: EVERYONE, body: {} },
+  { method: 'POST', path: '/api/v1/auth/email-verification', may: EVERYONE, body: {} },
+  { method: 'GET', path: '/api/v1/me', may: SIGNED_IN },
+  { method: 'PATCH', path: '/api/v1/me', may: SIGNED_IN, body: { unknownField: 1 } },
+  { method: 'POST', path: '/api/v1/me/email-verification', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/me/export', may: SIGNED_IN },
+  { method: 'DELETE', path: '/api/v1/me', may: SIGNED_IN, body: { unknownField: 1 } },
+  { method: 'GET', path: '/api/v1/users', may: ['admin'] },
+  { method: 'POST', path: '/api/v1/users', may: ['admin'], body: {} },
+  { method: 'GET', path: '/api/v1/users/:id', may: ['admin'] },
+  { method: 'PUT', path: '/api/v1/users/:id/roles', may: ['admin'], body: {} },
+  { method: 'POST', path: '/api/v1/users/:id/deactivate', may: ['admin'] },
+  { method: 'POST', path: '/api/v1/users/:id/activate', may: ['admin'] },
+  { method: 'POST', path: '/api/v1/users/import', may: ['admin', 'manager'], body: 'email\n', contentType: 'text/csv' },
+  { method: 'GET', path: '/api/v1/territories/departments', may: EVERYONE },
+  { method: 'GET', path: '/api/v1/territories/departments/:code/municipalities', may: EVERYONE },
+];
+
+const OTHER_ROUTES: Row[] = [
+  { method: 'GET', path: '/healthz', may: EVERYONE },
+  { method: 'GET', path: '/', may: EVERYONE },
+];
+
+const TABLE = [...API_ROUTES, ...OTHER_ROUTES];
+
+describe('the authorisation table: every route, every kind of caller', function () {
+  this.timeout(60_000);
+  const ctx = useTestApp();
+  const credentials = new Map<Caller, { email: string; password: string }>();
+  const tokens = new Map<Caller, string>();
+  const signIn = async (caller: Caller): Promise<string> => {
+    const response = await request(ctx().app).post('/api/v1/auth/tokens').send(credentials.get(caller)).expect(201);
+    return response.body.token as string;
+  };
+
+  before(async () => {
+    const learner = await registerAndSignIn(ctx().app);
+    credentials.set('learner', { email: learner.email, password: learner.password });
+    for (const role of ['facilitator', 'manager', 'admin'] as const) {
+      const email = `tabla.${role}.${Date.now().toString(36)}@example.org`;
+      await ctx().services.accounts.auth.createSystemAccount({ email, roles: [role], password: 'clave-tabla-permisos' });
+      credentials.set(role, { email, password: 'clave-tabla-permisos' });
+    }
+    for (const caller of SIGNED_IN) tokens.set(caller, await signIn(caller));
+  });
+
+  it('lists every route the application has', () => {
+    const known = new Set(TABLE.map((row) => `${row.method} ${row.path}`));
+    const missing = listRoutes(ctx().app)
+      .map((route) => `${route.method} ${route.path}`)
+      .filter((route) => !known.has(route));
+    expect(missing, 'routes without a row in the authorisation table').to.deep.equal([]);
+  });
+
+  for (const row of TABLE) {
+    it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
+      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05');
+      for (const caller of CALLERS) {
+        let probe = request(ctx().app)[row.method.toLowerCase() as 'get'](path);
+        const token = caller === 'anonymous' ? undefined : row.usesOwnToken ? await signIn(caller) : tokens.get(caller);
+        if (token) probe = probe.set('Authorization', `Bearer ${token}`);
+        if (row.contentType) probe = probe.set('Content-Type', row.contentType);
+        const response = row.body === undefined ? await probe : await probe.send(row.body as object);
+        const isRefused = response.status === 401 || response.status === 403;
+        if (row.may.includes(caller)) {
+          expect(isRefused, `${caller} should be allowed, got ${response.status}`).to.equal(false);
+        } else {
+          expect(response.status, `${caller} should be refused`).to.equal(caller === 'anonymous' ? 401 : 403);
+        }
+      }
+    });
+  }
+});
