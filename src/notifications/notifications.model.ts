@@ -53,6 +53,9 @@ outboxMailSchema.index({ status: 1, nextAttemptAt: 1 });
 outboxMailSchema.index({ status: 1, leaseUntil: 1 });
 // The admin list, newest first, paged by (createdAt, _id).
 outboxMailSchema.index({ createdAt: -1, _id: -1 });
+// Sent mail (attachments included) is personal data kept for the admin's audit only:
+// it goes after 90 days. Queued and failed mail has no sentAt and stays.
+outboxMailSchema.index({ sentAt: 1 }, { expireAfterSeconds: 90 * 24 * 60 * 60 });
 
 export type OutboxMail = InferSchemaType<typeof outboxMailSchema> & { _id: Types.ObjectId };
 export type OutboxMailModel = Model<OutboxMail>;
