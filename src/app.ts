@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { accountsApiRouter } from './accounts/index.js';
+import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { buildServices, type Services } from './services.js';
@@ -11,10 +11,14 @@ import type { Logger } from './shared/logger.js';
 import { territoriesApiRouter } from './territories/index.js';
 import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';
+import { authorize } from './web/guards.js';
 import { healthRouter } from './web/health.js';
 import { homeRouter } from './web/home.web.js';
 import { i18nMiddleware } from './web/i18n.js';
+import { createWebPassport } from './web/passport.js';
 import { configureViews } from './web/views.js';
+import { endSessionsOf } from './web/session.js';
+import { webShell } from './web/web-shell.js';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -76,8 +80,30 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(notFound);
   app.use('/api/v1', api);
 
-  app.use(homeRouter());
-  app.use(notFound);
+  // The HTML pages, behind the web shell (session, sign-in, CSRF, flash, view locals).
+  const passport = createWebPassport(services.accounts);
+  const web = express.Router();
+  web.use(webShell({ config, connection: database.connection, passport, largeFormPaths: ['/admin/users/import'] }));
+  web.use(consentGate);
+  web.use(homeRouter());
+  web.use(
+    accountsWebRouter({
+      accounts: services.accounts,
+      passport,
+      rateLimiter: services.rateLimiter,
+      logger,
+      institution: { name: config.institutionName, contactEmail: config.privacyContactEmail },
+      endSessionsOf: (userId) => endSessionsOf(database.connection, userId),
+    }),
+  );
+  web.use('/admin/users', adminUsersWebRouter(services.accounts));
+  // Reading the outbox and retrying a mail are separate permissions in the table.
+  const canRead = authorize('outbox:read');
+  const canRetry = authorize('outbox:retry');
+  web.use('/admin/outbox', services.notifications.outboxRouter((request, response, next) => (request.method === 'POST' ? canRetry : canRead)(request, response, next)));
+  web.use(notFound);
+  app.use(web);
+
   app.use(errorHandler(logger));
   return app;
 }

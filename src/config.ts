@@ -28,6 +28,8 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).default('Capacita <no-reply@localhost>'),
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
+  INSTITUTION_NAME: optionalString.pipe(z.string().max(200).optional()),
+  PRIVACY_CONTACT_EMAIL: optionalString.pipe(z.email().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
@@ -50,6 +52,10 @@ export interface Config {
   mailFrom: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
+  /** The institution running this installation: the data controller in the privacy policy. */
+  institutionName: string | undefined;
+  /** Where people send requests about their personal data (Ley 1581). */
+  privacyContactEmail: string | undefined;
   logLevel: string;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-*, mark cookies secure. */
   trustProxy: boolean;
@@ -101,6 +107,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     mailFrom: values.MAIL_FROM,
     adminEmail: values.ADMIN_EMAIL,
     adminPassword: values.ADMIN_PASSWORD,
+    institutionName: values.INSTITUTION_NAME,
+    privacyContactEmail: values.PRIVACY_CONTACT_EMAIL,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

@@ -130,11 +130,24 @@ export type AdminUserInput = z.infer<typeof adminUserSchema>;
 
 export const rolesUpdateSchema = z.strictObject({ roles: rolesSchema });
 
+/** The optional profile fields: `null` in an update clears them. */
+export const CLEARABLE_FIELDS = ['genderIdentity', 'phone', 'organization', 'position', 'ethnicGroup', 'disability', 'migrationStatus'] as const;
+type ClearableField = (typeof CLEARABLE_FIELDS)[number];
+
 /** What a person may change about themselves: not email, not roles. */
 export const profileUpdateSchema = z
-  .strictObject(Object.fromEntries(Object.entries(profileShape).map(([key, schema]) => [key, schema.optional()])) as {
-    [K in keyof typeof profileShape]: z.ZodOptional<(typeof profileShape)[K]>;
-  })
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(profileShape).map(([key, schema]) => [
+        key,
+        (CLEARABLE_FIELDS as readonly string[]).includes(key) ? schema.nullable().optional() : schema.optional(),
+      ]),
+    ) as {
+      [K in keyof typeof profileShape]: K extends ClearableField
+        ? z.ZodOptional<z.ZodNullable<(typeof profileShape)[K]>>
+        : z.ZodOptional<(typeof profileShape)[K]>;
+    },
+  )
   .superRefine(municipalityInDepartment);
 export type ProfileUpdateInput = z.infer<typeof profileUpdateSchema>;
 

@@ -51,14 +51,18 @@ function birthDateOf(day: string): Date {
   return new Date(`${day}T00:00:00.000Z`);
 }
 
-/** Profile input → stored fields (dates as dates, absent optional fields left out). */
+/** Profile input → stored fields (dates as dates, absent fields left out, `null` ones cleared). */
 function storedProfile(input: Partial<ProfileUpdateInput>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     stored[field] = field === 'birthDate' ? birthDateOf(value as string) : value;
   }
   return stored;
+}
+
+function clearedFields(input: Partial<ProfileUpdateInput>): Record<string, ''> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value === null).map(([field]) => [field, '']));
 }
 
 export function createAccountsService(deps: AccountsDependencies) {
@@ -132,7 +136,12 @@ export function createAccountsService(deps: AccountsDependencies) {
         });
       }
       try {
-        const updated = await User.findOneAndUpdate({ _id: current._id, status: { $ne: 'deleted' } }, { $set: storedProfile(input) }, { returnDocument: 'after', lean: true });
+        const cleared = clearedFields(input);
+        const updated = await User.findOneAndUpdate(
+          { _id: current._id, status: { $ne: 'deleted' } },
+          { $set: storedProfile(input), ...(Object.keys(cleared).length > 0 ? { $unset: cleared } : {}) },
+          { returnDocument: 'after', lean: true },
+        );
         if (!updated) throw new AppError('not_found', 'No such user.');
         return toProfile(updated as UserRecord);
       } catch (error) {

@@ -127,7 +127,8 @@ export function createAuthService(deps: AccountsDependencies) {
       if (user) await sendLink(user, 'reset_password');
     },
 
-    async resetPassword(token: string, password: string): Promise<void> {
+    /** Sets the new password; resolves with the person's id (so the web can end their other sessions). */
+    async resetPassword(token: string, password: string): Promise<string> {
       const userId = await consumeLink(token, 'reset_password');
       const passwordHash = await hashPassword(password);
       // The link came by mail, so the address is proven; whoever held the old password
@@ -140,6 +141,7 @@ export function createAuthService(deps: AccountsDependencies) {
       if (!user) throw new AppError('gone', 'This account can no longer be used.');
       await ApiToken.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: deps.clock.now() } });
       if (user.email) await deps.rateLimiter.reset(accountKey(user.email));
+      return user._id.toHexString();
     },
 
     async sendEmailVerification(userId: string): Promise<void> {

@@ -10,6 +10,9 @@ export type { AccountsDependencies, ExportSection } from './accounts.service.js'
 export type { Profile } from './profile.js';
 export { displayName } from './profile.js';
 export { accountsApiRouter } from './accounts.api.js';
+export { accountsWebRouter, type AccountsWebDependencies } from './accounts.web.js';
+export { adminUsersWebRouter } from './admin.web.js';
+export { consentGate } from './privacy.web.js';
 export * as accountSchemas from './accounts.schemas.js';
 
 export function createAccounts(deps: AccountsDependencies) {

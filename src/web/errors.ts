@@ -4,8 +4,9 @@ import type { Logger } from '../shared/logger.js';
 
 /**
  * The one error path. Whatever was thrown becomes an AppError code; API requests get
- * `{error: {code, message, details?, requestId}}`, pages get the error view. Internal
- * errors are logged with their stack and answered without it.
+ * `{error: {code, message, details?, requestId}}`, pages get the error view (or, when
+ * a sign-in is missing, the sign-in page). Internal errors are logged with their stack
+ * and answered without it.
  */
 
 export function isApiRequest(request: Request): boolean {
@@ -76,6 +77,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
-    response.render('errors/error', { code: appError.code, status: appError.status, requestId });
+    if (appError.code === 'unauthenticated') {
+      // A page that needs a person: sign in first, then come back (GET only: a form
+      // posted without a session could not be replayed anyway).
+      const isReplayable = request.method === 'GET' || request.method === 'HEAD';
+      response.redirect(303, isReplayable ? `/login?${new URLSearchParams({ next: request.originalUrl }).toString()}` : '/login');
+      return;
+    }
+    const reason = typeof appError.details?.reason === 'string' ? appError.details.reason : undefined;
+    response.render('errors/error', { title: request.t?.(`errors.${appError.code}.title`), code: appError.code, reason, status: appError.status, requestId });
   };
 }

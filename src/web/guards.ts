@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ensureAllowed, type Permission } from '../shared/authorization.js';
+import { AppError } from '../shared/errors.js';
 import './request-user.js';
 
 /**
@@ -11,4 +12,10 @@ export function authorize(permission: Permission): RequestHandler {
     ensureAllowed(request.user, permission);
     next();
   };
+}
+
+/** The signed-in person, behind a guard that has already made sure there is one. */
+export function signedInUser(request: Request): Express.User {
+  if (!request.user) throw new AppError('unauthenticated', 'Authentication is required.');
+  return request.user;
 }

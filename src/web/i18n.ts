@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import i18next, { type i18n } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
 
 /** Spanish (es-CO) first; English available. */
 export const SUPPORTED_LANGUAGES = ['es', 'en'] as const;
 export const DEFAULT_LANGUAGE = 'es';
+export const LANGUAGE_COOKIE = 'lang';
+const LANGUAGE_COOKIE_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
 const sourceRoot = new URL('../', import.meta.url);
 
@@ -40,9 +42,10 @@ export function createI18n(): i18n {
     detection: {
       order: ['querystring', 'cookie', 'header'],
       lookupQuerystring: 'lang',
-      lookupCookie: 'lang',
-      caches: ['cookie'],
-      cookieSameSite: 'lax',
+      lookupCookie: LANGUAGE_COOKIE,
+      // Not cached on every response: the API and static files stay cookie-free. The
+      // web shell remembers an explicit choice (rememberLanguageChoice).
+      caches: [],
     },
   });
   return instance;
@@ -51,4 +54,24 @@ export function createI18n(): i18n {
 /** Puts `t` and the language on every request and into the views. */
 export function i18nMiddleware(instance: i18n): RequestHandler {
   return handle(instance);
+}
+
+/** The language a request is answered in. */
+export function languageOf(request: Request): string {
+  return request.i18n?.resolvedLanguage ?? DEFAULT_LANGUAGE;
+}
+
+function isSupportedLanguage(value: unknown): value is (typeof SUPPORTED_LANGUAGES)[number] {
+  return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
+}
+
+/** A page visited with `?lang=en` keeps that language for the visitor's next pages. */
+export function rememberLanguageChoice({ isSecure }: { isSecure: boolean }): RequestHandler {
+  return (request, response, next) => {
+    const chosen = request.query.lang;
+    if (isSupportedLanguage(chosen)) {
+      response.cookie(LANGUAGE_COOKIE, chosen, { maxAge: LANGUAGE_COOKIE_MAX_AGE_MS, sameSite: 'lax', httpOnly: true, secure: isSecure, path: '/' });
+    }
+    next();
+  };
 }

@@ -23,6 +23,13 @@ describe('the signed-in person: /api/v1/me', () => {
     expect(response.body).to.include({ position: 'Enlace de juventud', departmentCode: '11', municipalityCode: '11001', genderIdentity: 'mujer trans' });
   });
 
+  it('PATCH /me clears an optional field sent as null', async () => {
+    const person = await registerAndSignIn(ctx().app);
+    const response = await request(ctx().app).patch('/api/v1/me').set(person.auth).send({ phone: null, organization: null }).expect(200);
+    expect(response.body).to.include({ phone: null, organization: null, position: 'Gestora social' });
+    await request(ctx().app).patch('/api/v1/me').set(person.auth).send({ givenName: null }).expect(400);
+  });
+
   for (const [label, body] of [
     ['roles', { roles: ['admin'] }],
     ['email', { email: 'otro@example.org' }],

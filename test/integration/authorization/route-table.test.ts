@@ -3,6 +3,7 @@ import request from 'supertest';
 import { useTestApp } from '../../helpers/app.js';
 import { registerAndSignIn } from '../../helpers/factories.js';
 import { listRoutes } from '../../helpers/routes.js';
+import { signInThroughForm, webSession, type WebSession } from '../../helpers/web-session.js';
 
 /**
  * Who may and who may not, for every route the application has. Each row probes a
@@ -10,6 +11,11 @@ import { listRoutes } from '../../helpers/routes.js';
  * that fails validation, an id that does not exist): "may" means the answer is
  * neither 401 nor 403 (nor a redirect to sign in); "may not" means exactly that.
  * A route missing from the table fails the completeness test.
+ *
+ * HTML pages are probed the way a browser uses them: a cookie session signed in through
+ * the login form, and a valid CSRF token on every form (so that the answer is about
+ * permission, not about the token). There "may not" means 403 for a signed-in person
+ * and a redirect to the sign-in page for an anonymous one.
  */
 
 type Caller = 'anonymous' | 'learner' | 'facilitator' | 'manager' | 'admin';
@@ -23,8 +29,10 @@ interface Row {
   may: Caller[];
   body?: unknown;
   contentType?: string;
-  /** The probe ends the caller's token (sign-out): use a token of its own. */
+  /** The probe ends the caller's token or session (sign-out): use one of its own. */
   usesOwnToken?: boolean;
+  /** An HTML page (session and CSRF token) rather than an API route (bearer token). */
+  isPage?: boolean;
 }
 
 const MISSING_ID = '0123456789abcdef01234567';
@@ -54,16 +62,63 @@ export const API_ROUTES: Row[] = [
 
 const OTHER_ROUTES: Row[] = [
   { method: 'GET', path: '/healthz', may: EVERYONE },
-  { method: 'GET', path: '/', may: EVERYONE },
 ];
 
-const TABLE = [...API_ROUTES, ...OTHER_ROUTES];
+const page = (method: Row['method'], path: string, may: Caller[], body?: Record<string, string>, usesOwnToken = false): Row => ({
+  method,
+  path,
+  may,
+  isPage: true,
+  ...(body ? { body } : {}),
+  ...(usesOwnToken ? { usesOwnToken } : {}),
+});
+
+export const PAGE_ROUTES: Row[] = [
+  page('GET', '/', EVERYONE),
+  page('GET', '/login', EVERYONE),
+  page('POST', '/login', EVERYONE, { email: 'nadie@example.org', password: 'incorrecta' }),
+  page('POST', '/logout', EVERYONE, {}, true),
+  page('GET', '/forgot-password', EVERYONE),
+  page('POST', '/forgot-password', EVERYONE, {}),
+  page('GET', '/reset-password', EVERYONE),
+  page('POST', '/reset-password', EVERYONE, {}),
+  page('GET', '/verify-email', EVERYONE),
+  page('POST', '/verify-email', EVERYONE, {}),
+  page('GET', '/register', EVERYONE),
+  page('POST', '/register', EVERYONE, {}),
+  page('GET', '/privacy', EVERYONE),
+  page('GET', '/consent', SIGNED_IN),
+  page('POST', '/consent', SIGNED_IN, {}),
+  page('GET', '/account', SIGNED_IN),
+  page('POST', '/account/verification', SIGNED_IN),
+  page('GET', '/account/edit', SIGNED_IN),
+  page('POST', '/account/edit', SIGNED_IN, { givenName: '' }),
+  page('GET', '/account/export', SIGNED_IN),
+  page('GET', '/account/delete', SIGNED_IN),
+  page('POST', '/account/delete', SIGNED_IN, { password: 'no-es-la-clave' }),
+  page('GET', '/admin/users', ['admin']),
+  page('GET', '/admin/users/new', ['admin']),
+  page('POST', '/admin/users/new', ['admin'], {}),
+  page('GET', '/admin/users/import', ['admin', 'manager']),
+  page('GET', '/admin/users/import/template.csv', ['admin', 'manager']),
+  page('POST', '/admin/users/import', ['admin', 'manager'], {}),
+  page('GET', '/admin/users/:id', ['admin']),
+  page('POST', '/admin/users/:id/roles', ['admin'], {}),
+  page('POST', '/admin/users/:id/deactivate', ['admin']),
+  page('POST', '/admin/users/:id/activate', ['admin']),
+  page('GET', '/admin/outbox', ['admin']),
+  page('GET', '/admin/outbox/:id', ['admin']),
+  page('POST', '/admin/outbox/:id/retry', ['admin']),
+];
+
+const TABLE = [...API_ROUTES, ...OTHER_ROUTES, ...PAGE_ROUTES];
 
 describe('the authorisation table: every route, every kind of caller', function () {
   this.timeout(60_000);
   const ctx = useTestApp();
   const credentials = new Map<Caller, { email: string; password: string }>();
   const tokens = new Map<Caller, string>();
+  const sessions = new Map<Caller, WebSession>();
   const signIn = async (caller: Caller): Promise<string> => {
     const response = await request(ctx().app).post('/api/v1/auth/tokens').send(credentials.get(caller)).expect(201);
     return response.body.token as string;
@@ -78,7 +133,18 @@ describe('the authorisation table: every route, every kind of caller', function 
       credentials.set(role, { email, password: 'clave-tabla-permisos' });
     }
     for (const caller of SIGNED_IN) tokens.set(caller, await signIn(caller));
+    for (const caller of SIGNED_IN) sessions.set(caller, await signInThroughForm(ctx().app, credentials.get(caller)!));
   });
+
+  /** A page as a browser would ask for it: 403, or a redirect to sign in, is a refusal. */
+  const probePage = async (row: Row, caller: Caller, path: string): Promise<{ isRefused: boolean; status: number }> => {
+    const session =
+      caller === 'anonymous' ? webSession(ctx().app) : row.usesOwnToken ? await signInThroughForm(ctx().app, credentials.get(caller)!) : sessions.get(caller)!;
+    const response = row.method === 'GET' ? await session.agent.get(path) : await session.post(path, (row.body as Record<string, string> | undefined) ?? {});
+    const location = String(response.headers.location ?? '');
+    const isSentToSignIn = response.status === 303 && location.startsWith('/login');
+    return { isRefused: response.status === 403 || isSentToSignIn, status: isSentToSignIn ? 401 : response.status };
+  };
 
   it('lists every route the application has', () => {
     const known = new Set(TABLE.map((row) => `${row.method} ${row.path}`));
@@ -92,6 +158,12 @@ describe('the authorisation table: every route, every kind of caller', function 
     it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
       const path = row.path.replace(':id', MISSING_ID).replace(':code', '05');
       for (const caller of CALLERS) {
+        if (row.isPage) {
+          const { isRefused, status } = await probePage(row, caller, path);
+          if (row.may.includes(caller)) expect(isRefused, `${caller} should be allowed, got ${status}`).to.equal(false);
+          else expect(status, `${caller} should be refused`).to.equal(caller === 'anonymous' ? 401 : 403);
+          continue;
+        }
         let probe = request(ctx().app)[row.method.toLowerCase() as 'get'](path);
         const token = caller === 'anonymous' ? undefined : row.usesOwnToken ? await signIn(caller) : tokens.get(caller);
         if (token) probe = probe.set('Authorization', `Bearer ${token}`);
