@@ -146,7 +146,7 @@ export function adminUsersWebRouter(accounts: Accounts): Router {
     }
     if (!profile.hasPassword && profile.email) {
       // The person chooses their own password through the mailed link.
-      await accounts.auth.requestPasswordReset(profile.email);
+      await accounts.auth.sendInvitation(profile.id);
       flash(request, 'success', 'accounts:admin.new.createdWithLink', { email: profile.email });
     } else {
       flash(request, 'success', 'accounts:admin.new.created', { email: profile.email ?? '' });

@@ -43,11 +43,15 @@ export function createAuthService(deps: AccountsDependencies) {
     throw new AppError('rate_limited', 'Too many failed sign-in attempts. Try again later.', { retryAfterSeconds });
   }
 
-  /** Mails a single-use link; the token itself is never stored, only its hash. */
-  async function sendLink(user: UserRecord, purpose: 'verify_email' | 'reset_password'): Promise<void> {
+  /**
+   * Mails a single-use link; the token itself is never stored, only its hash. An
+   * invitation is a password link for an account someone else made: it says so, and
+   * lasts as long as a verification link.
+   */
+  async function sendLink(user: UserRecord, purpose: 'verify_email' | 'reset_password', isInvitation = false): Promise<void> {
     if (!user.email) return;
     const token = newToken('');
-    const lifetime = purpose === 'reset_password' ? RESET_LIFETIME_MS : VERIFICATION_LIFETIME_MS;
+    const lifetime = purpose === 'reset_password' && !isInvitation ? RESET_LIFETIME_MS : VERIFICATION_LIFETIME_MS;
     const record = await AccountToken.create({
       tokenHash: hashToken(token),
       userId: user._id,
@@ -57,7 +61,7 @@ export function createAuthService(deps: AccountsDependencies) {
     const t = deps.i18n.getFixedT(user.locale ?? 'es', 'accounts');
     const path = purpose === 'reset_password' ? 'reset-password' : 'verify-email';
     const link = `${deps.config.baseUrl}/${path}?token=${encodeURIComponent(token)}`;
-    const mail = purpose === 'reset_password' ? 'mail.reset' : 'mail.verify';
+    const mail = isInvitation ? 'mail.invite' : purpose === 'reset_password' ? 'mail.reset' : 'mail.verify';
     const name = user.givenName ?? '';
     await deps.mailer.queue({
       to: user.email,
@@ -128,6 +132,12 @@ export function createAuthService(deps: AccountsDependencies) {
     },
 
     /** Sets the new password; resolves with the person's id (so the web can end their other sessions). */
+    /** Mails the person of an account made for them a link to choose their password. */
+    async sendInvitation(userId: string): Promise<void> {
+      const user = await User.findOne({ _id: userId, status: 'active' }).lean<UserRecord>();
+      if (user) await sendLink(user, 'reset_password', true);
+    },
+
     async resetPassword(token: string, password: string): Promise<string> {
       const userId = await consumeLink(token, 'reset_password');
       const passwordHash = await hashPassword(password);

@@ -81,6 +81,7 @@ describe('the administrators\' pages for people', () => {
     expect(page.text).to.match(/value="facilitator" checked>/);
     const mail = await ctx().database.connection.collection('outbox_mails').findOne({ to: body.email });
     expect(mail?.text).to.include('/reset-password?token=');
+    expect(mail?.subject).to.equal('Te crearon una cuenta en Capacita');
   });
 
   it('changes roles, refusing none at all and the last administrator losing the role', async () => {
