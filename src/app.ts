@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { courseFilesRouter, coursesApiRouter } from './courses/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -71,12 +72,14 @@ export function createApp({ config, logger, database, services = buildServices({
   app.use(i18nMiddleware(services.i18n));
 
   app.use(healthRouter(database));
+  app.use(courseFilesRouter(config.coursesDir));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(bearerAuthentication((token) => services.accounts.auth.actorForToken(token)));
   api.use(accountsApiRouter(services.accounts));
   api.use(territoriesApiRouter());
+  api.use(coursesApiRouter(services.courses));
   api.use(notFound);
   app.use('/api/v1', api);
 

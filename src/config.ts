@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,7 @@ const environmentSchema = z.object({
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
   INSTITUTION_NAME: optionalString.pipe(z.string().max(200).optional()),
+  COURSES_DIR: optionalString,
   PRIVACY_CONTACT_EMAIL: optionalString.pipe(z.email().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
@@ -54,6 +56,8 @@ export interface Config {
   adminPassword: string | undefined;
   /** The institution running this installation: the data controller in the privacy policy. */
   institutionName: string | undefined;
+  /** Where the course files are (courses/ of the project unless COURSES_DIR says otherwise). */
+  coursesDir: string;
   /** Where people send requests about their personal data (Ley 1581). */
   privacyContactEmail: string | undefined;
   logLevel: string;
@@ -108,6 +112,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     adminEmail: values.ADMIN_EMAIL,
     adminPassword: values.ADMIN_PASSWORD,
     institutionName: values.INSTITUTION_NAME,
+    coursesDir: values.COURSES_DIR ? resolve(values.COURSES_DIR) : fileURLToPath(new URL('../courses', import.meta.url)),
     privacyContactEmail: values.PRIVACY_CONTACT_EMAIL,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,

@@ -35,6 +35,11 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const database = await connectDatabase(config, logger);
   const services = buildServices({ config, logger, database });
   await ensureAdministrator(services, config, logger);
+  // First start: the shipped courses. Later edits are imported with npm run courses:import.
+  if (!(await services.courses.hasCourses())) {
+    const reports = await services.courses.importCourses();
+    logger.info({ courses: reports.map((report) => report.slug) }, 'courses imported');
+  }
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();
   const server = createServer(app);

@@ -2,6 +2,7 @@ import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
+import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -19,6 +20,7 @@ export interface Services {
   notifications: Notifications;
   rateLimiter: RateLimiter;
   accounts: Accounts;
+  courses: CoursesService;
 }
 
 export interface ServiceDependencies {
@@ -42,5 +44,12 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     i18n,
     logger,
   });
-  return { clock, i18n, notifications, rateLimiter, accounts };
+  const courses = createCoursesService({
+    connection,
+    clock,
+    i18n,
+    coursesDir: config.coursesDir,
+    areUsers: (ids) => accounts.service.unknownUserIds(ids),
+  });
+  return { clock, i18n, notifications, rateLimiter, accounts, courses };
 }

@@ -115,6 +115,14 @@ export function createAccountsService(deps: AccountsDependencies) {
       return toProfile(user);
     },
 
+    /** The ids among `ids` that name no usable account. */
+    async unknownUserIds(ids: string[]): Promise<string[]> {
+      const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+      const found = await User.find({ _id: { $in: valid }, status: 'active' }, { _id: 1 }).lean();
+      const known = new Set(found.map((user) => user._id.toHexString()));
+      return ids.filter((id) => !known.has(id));
+    },
+
     async getProfile(id: string): Promise<Profile> {
       return toProfile(await requireUser(id));
     },

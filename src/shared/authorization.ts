@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'users:update-roles': ['admin'],
   'users:deactivate': ['admin'],
   'users:import': ['admin', 'manager'],
+  // Courses.
+  'courses:assign-facilitators': ['manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

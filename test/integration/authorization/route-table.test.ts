@@ -58,9 +58,13 @@ export const API_ROUTES: Row[] = [
   { method: 'POST', path: '/api/v1/users/import', may: ['admin', 'manager'], body: 'email\n', contentType: 'text/csv' },
   { method: 'GET', path: '/api/v1/territories/departments', may: EVERYONE },
   { method: 'GET', path: '/api/v1/territories/departments/:code/municipalities', may: EVERYONE },
+  { method: 'GET', path: '/api/v1/courses', may: EVERYONE },
+  { method: 'GET', path: '/api/v1/courses/:slug', may: EVERYONE },
+  { method: 'PUT', path: '/api/v1/courses/:slug/facilitators', may: ['manager', 'admin'], body: {} },
 ];
 
 const OTHER_ROUTES: Row[] = [
+  { method: 'GET', path: '/course-files/:slug/images/:file', may: EVERYONE },
   { method: 'GET', path: '/healthz', may: EVERYONE },
 ];
 
@@ -156,7 +160,7 @@ describe('the authorisation table: every route, every kind of caller', function 
 
   for (const row of TABLE) {
     it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
-      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05');
+      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg');
       for (const caller of CALLERS) {
         if (row.isPage) {
           const { isRefused, status } = await probePage(row, caller, path);

@@ -1,0 +1,156 @@
+import type { i18n } from 'i18next';
+import type { Connection } from 'mongoose';
+import type { Actor } from '../shared/authorization.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { importCourses, type CourseImportReport } from './course-importer.js';
+import { courseModels } from './course.model.js';
+
+export interface CoursesDependencies {
+  connection: Connection;
+  clock: Clock;
+  i18n: i18n;
+  coursesDir: string;
+  /** Whether every id names an existing account (from accounts). */
+  areUsers(ids: string[]): Promise<string[]>;
+}
+
+export interface LessonSummary {
+  slug: string;
+  title: string;
+  minutes: number;
+}
+
+export interface CourseModuleView {
+  slug: string;
+  title: string;
+  lessons: LessonSummary[];
+  quiz: { id: string; title: string; questionCount: number } | null;
+}
+
+/** A course as the API and the pages show it (API.md, "Courses and cohorts"). */
+export interface CourseView {
+  slug: string;
+  title: string;
+  summary: string;
+  hours: number;
+  language: string;
+  enrollment: 'open' | 'cohort_only';
+  completion: { passingScore: number; minLiveSessionsAttended: number };
+  certificate: { enabled: boolean; signatories: Array<{ name: string; role: string; signature?: string }> };
+  modules: CourseModuleView[];
+  facilitatorIds: string[];
+}
+
+export interface CatalogEntry {
+  slug: string;
+  title: string;
+  summary: string;
+  hours: number;
+  moduleCount: number;
+  certificate: boolean;
+}
+
+export interface LessonView extends LessonSummary {
+  moduleSlug: string;
+  html: string;
+}
+
+interface StoredCourse {
+  _id: string;
+  title: string;
+  summary: string;
+  hours: number;
+  language: string;
+  enrollment: 'open' | 'cohort_only';
+  completion: { passingScore: number; minLiveSessionsAttended: number };
+  certificate: { enabled: boolean; signatories: Array<{ name: string; role: string; signature?: string }> };
+  modules: Array<Omit<CourseModuleView, 'lessons'> & { lessons: Array<LessonSummary & { html: string }> }>;
+  facilitatorIds: string[];
+}
+
+function toView(course: StoredCourse): CourseView {
+  return {
+    slug: course._id,
+    title: course.title,
+    summary: course.summary,
+    hours: course.hours,
+    language: course.language,
+    enrollment: course.enrollment,
+    completion: { passingScore: course.completion.passingScore, minLiveSessionsAttended: course.completion.minLiveSessionsAttended },
+    certificate: { enabled: course.certificate.enabled, signatories: course.certificate.signatories.map(({ name, role, signature }) => ({ name, role, ...(signature ? { signature } : {}) })) },
+    modules: course.modules.map((module) => ({
+      slug: module.slug,
+      title: module.title,
+      lessons: module.lessons.map(({ slug, title, minutes }) => ({ slug, title, minutes })),
+      quiz: module.quiz ? { id: module.quiz.id, title: module.quiz.title, questionCount: module.quiz.questionCount } : null,
+    })),
+    facilitatorIds: course.facilitatorIds ?? [],
+  };
+}
+
+export function createCoursesService(deps: CoursesDependencies) {
+  const models = courseModels(deps.connection);
+
+  async function stored(slug: string): Promise<StoredCourse> {
+    const course = await models.Course.findById(slug).lean<StoredCourse>();
+    if (!course) throw new AppError('not_found', 'No such course.');
+    return course;
+  }
+
+  return {
+    async importCourses(): Promise<CourseImportReport[]> {
+      return importCourses(models, deps.coursesDir, deps.clock, deps.i18n.t('courses:lesson.watchVideo'));
+    },
+
+    async hasCourses(): Promise<boolean> {
+      return (await models.Course.estimatedDocumentCount()) > 0;
+    },
+
+    async listCourses(): Promise<CatalogEntry[]> {
+      const courses = await models.Course.find({}, { modules: 1, title: 1, summary: 1, hours: 1, certificate: 1 }).sort({ title: 1 }).lean<StoredCourse[]>();
+      return courses.map((course) => ({
+        slug: course._id,
+        title: course.title,
+        summary: course.summary,
+        hours: course.hours,
+        moduleCount: course.modules.length,
+        certificate: course.certificate.enabled,
+      }));
+    },
+
+    async getCourse(slug: string): Promise<CourseView> {
+      return toView(await stored(slug));
+    },
+
+    async getLesson(slug: string, lessonSlug: string): Promise<LessonView> {
+      const course = await stored(slug);
+      for (const module of course.modules) {
+        const lesson = module.lessons.find((candidate) => candidate.slug === lessonSlug);
+        if (lesson) return { slug: lesson.slug, title: lesson.title, minutes: lesson.minutes, html: lesson.html, moduleSlug: module.slug };
+      }
+      throw new AppError('not_found', 'No such lesson.');
+    },
+
+    /** Whether the actor facilitates the course (managers act on every course). */
+    async isFacilitatorOf(actor: Actor, slug: string): Promise<boolean> {
+      if (actor.roles.includes('manager') || actor.roles.includes('admin')) return true;
+      if (!actor.roles.includes('facilitator')) return false;
+      return (await models.Course.countDocuments({ _id: slug, facilitatorIds: actor.id })) > 0;
+    },
+
+    /** `PUT /courses/:slug/facilitators` replaces the list; unknown ids change nothing. */
+    async setFacilitators(slug: string, userIds: string[]): Promise<CourseView> {
+      const unique = [...new Set(userIds)];
+      const unknown = await deps.areUsers(unique);
+      if (unknown.length > 0) {
+        throw new AppError('validation_failed', 'Some user ids do not exist.', { fields: { userIds: 'validation.unknownUsers' }, unknownIds: unknown });
+      }
+      const course = await models.Course.findOneAndUpdate({ _id: slug }, { $set: { facilitatorIds: unique } }, { returnDocument: 'after', lean: true });
+      if (!course) throw new AppError('not_found', 'No such course.');
+      return toView(course as unknown as StoredCourse);
+    },
+  };
+}
+
+export type CoursesService = ReturnType<typeof createCoursesService>;

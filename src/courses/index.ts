@@ -1,0 +1,10 @@
+/**
+ * Courses: content as code. Course folders under courses/ are imported into the
+ * database (courses:import), and served as a catalog, course pages and lessons.
+ */
+export { createCoursesService, type CoursesService, type CourseView, type CatalogEntry, type LessonView, type CoursesDependencies } from './courses.service.js';
+export { coursesApiRouter } from './courses.api.js';
+export { courseFilesRouter } from './course-files.web.js';
+export { CourseFileError } from './course-loader.js';
+export type { CourseImportReport } from './course-importer.js';
+export type { QuizQuestion, QuestionType } from './gift.js';

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A courses folder of a test's own, with files written from a map of path → content. */
+export interface CourseFixture {
+  root: string;
+  write(path: string, content: string): void;
+  remove(path: string): void;
+  cleanUp(): void;
+}
+
+export function courseFixture(files: Record<string, string> = {}): CourseFixture {
+  const root = mkdtempSync(join(tmpdir(), 'capacita-courses-'));
+  const fixture: CourseFixture = {
+    root,
+    write(path, content) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    },
+    remove(path) {
+      rmSync(join(root, path), { recursive: true, force: true });
+    },
+    cleanUp() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  for (const [path, content] of Object.entries(files)) fixture.write(path, content);
+  return fixture;
+}
+
+export const SAMPLE_QUIZ = `::unica:: ¿Qué entidad produce la DIVIPOLA? {=El DANE ~El ICBF ~La Registraduría}
+
+::varias:: ¿Cuáles son mecanismos de participación? {~%50%El cabildo abierto ~%50%La consulta popular ~%-100%El decreto}
+
+::vf:: La DIVIPOLA asigna un código a cada municipio. {T}
+
+::corta:: ¿Qué sigla tiene el Departamento Administrativo Nacional de Estadística? {=DANE =el DANE}
+
+::numero:: ¿Cuántos departamentos tiene Colombia? {#32:0}
+
+::parejas:: Empareje cada código con su departamento. {=05 -> Antioquia =11 -> Bogotá D.C. =76 -> Valle del Cauca}
+`;
+
+/** One small, valid course: two modules, a quiz, an image. */
+export function sampleCourseFiles(slug = 'curso-de-prueba'): Record<string, string> {
+  return {
+    [`${slug}/course.yaml`]: `title: Curso de prueba
+summary: Un curso pequeño para las pruebas.
+hours: 12
+language: es
+modules:
+  - slug: primer-modulo
+    title: Primer módulo
+    quiz:
+      title: Evaluación del primer módulo
+      attemptsAllowed: 3
+  - slug: segundo-modulo
+    title: Segundo módulo
+completion:
+  passingScore: 70
+  minLiveSessionsAttended: 0
+enrollment: open
+certificate:
+  enabled: true
+  signatories:
+    - name: Ana Pérez
+      role: Coordinación académica
+`,
+    [`${slug}/primer-modulo/01-bienvenida.md`]: `---
+title: Bienvenida
+minutes: 10
+---
+
+## Para empezar
+
+Texto de la **lección** con un diagrama: ![Diagrama de tres pasos](../images/pasos.svg)
+
+<script>alert('x')</script>
+
+https://www.youtube.com/watch?v=dQw4w9WgXcQ
+`,
+    [`${slug}/primer-modulo/02-el-territorio.md`]: `---
+title: El territorio
+minutes: 15
+---
+
+## Conocer el territorio
+
+| Código | Departamento |
+|---|---|
+| 05 | Antioquia |
+`,
+    [`${slug}/primer-modulo/quiz.gift`]: SAMPLE_QUIZ,
+    [`${slug}/segundo-modulo/01-cierre.md`]: `---
+title: Cierre
+minutes: 5
+---
+
+## Para terminar
+
+Gracias.
+`,
+    [`${slug}/images/pasos.svg`]: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Pasos</title><text x="1" y="5">1-2-3</text></svg>',
+  };
+}
