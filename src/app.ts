@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursesApiRouter } from './courses/index.js';
+import { enrollmentsApiRouter } from './enrollments/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -80,6 +81,7 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(accountsApiRouter(services.accounts));
   api.use(territoriesApiRouter());
   api.use(coursesApiRouter(services.courses));
+  api.use(enrollmentsApiRouter(services.enrollments, services.courses));
   api.use(notFound);
   app.use('/api/v1', api);
 

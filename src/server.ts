@@ -40,6 +40,9 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     const reports = await services.courses.importCourses();
     logger.info({ courses: reports.map((report) => report.slug) }, 'courses imported');
   }
+  // What a crash may have left half-done: seats taken by nobody, completions not yet announced.
+  await services.enrollments.reconcileCohortCounts();
+  await services.enrollments.republishPendingCompletions();
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();
   const server = createServer(app);

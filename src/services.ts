@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import { createCoursesService, type CoursesService } from './courses/index.js';
+import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
+import { createEventBus, type EventBus } from './shared/events.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -21,6 +23,8 @@ export interface Services {
   rateLimiter: RateLimiter;
   accounts: Accounts;
   courses: CoursesService;
+  events: EventBus;
+  enrollments: EnrollmentsService;
 }
 
 export interface ServiceDependencies {
@@ -51,5 +55,19 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     coursesDir: config.coursesDir,
     areUsers: (ids) => accounts.service.unknownUserIds(ids),
   });
-  return { clock, i18n, notifications, rateLimiter, accounts, courses };
+  const events = createEventBus(logger);
+  const enrollments = createEnrollmentsService({
+    connection,
+    courses,
+    profileOf: async (userId) => {
+      const actor = await accounts.service.actorFor(userId);
+      return actor ? accounts.service.getProfile(userId) : undefined;
+    },
+    unknownUserIds: (ids) => accounts.service.unknownUserIds(ids),
+    contactsOf: (ids) => accounts.service.contactsOf(ids),
+    events,
+    clock,
+    logger,
+  });
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments };
 }

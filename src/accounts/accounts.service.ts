@@ -115,6 +115,13 @@ export function createAccountsService(deps: AccountsDependencies) {
       return toProfile(user);
     },
 
+    /** Names and emails of many people at once (for lists of enrolled people). */
+    async contactsOf(ids: string[]): Promise<Map<string, { name: string; email: string | null }>> {
+      const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+      const users = await User.find({ _id: { $in: valid } }, { givenName: 1, familyName: 1, email: 1 }).lean<UserRecord[]>();
+      return new Map(users.map((user) => [user._id.toHexString(), { name: [user.givenName, user.familyName].filter(Boolean).join(' '), email: user.email ?? null }]));
+    },
+
     /** The ids among `ids` that name no usable account. */
     async unknownUserIds(ids: string[]): Promise<string[]> {
       const valid = ids.filter((id) => Types.ObjectId.isValid(id));

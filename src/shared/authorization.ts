@@ -31,8 +31,15 @@ export const PERMISSIONS = {
   'users:update-roles': ['admin'],
   'users:deactivate': ['admin'],
   'users:import': ['admin', 'manager'],
-  // Courses.
+  // Courses, cohorts, enrollment.
   'courses:assign-facilitators': ['manager', 'admin'],
+  'cohorts:create': ['manager', 'admin'],
+  'enrollments:self': EVERYONE,
+  'enrollments:bulk': ['manager', 'admin'],
+  /** Facilitators only on the courses they are assigned to (checked by the route). */
+  'enrollments:follow': ['facilitator', 'manager', 'admin'],
+  /** Enrolled learners; facilitators of the course and managers (checked by the service). */
+  'lessons:read': EVERYONE,
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

@@ -61,6 +61,16 @@ export const API_ROUTES: Row[] = [
   { method: 'GET', path: '/api/v1/courses', may: EVERYONE },
   { method: 'GET', path: '/api/v1/courses/:slug', may: EVERYONE },
   { method: 'PUT', path: '/api/v1/courses/:slug/facilitators', may: ['manager', 'admin'], body: {} },
+  { method: 'POST', path: '/api/v1/courses/:slug/cohorts', may: ['manager', 'admin'], body: {} },
+  { method: 'GET', path: '/api/v1/courses/:slug/cohorts', may: EVERYONE },
+  { method: 'POST', path: '/api/v1/courses/:slug/enrollments', may: SIGNED_IN, body: { unknownField: 1 } },
+  { method: 'POST', path: '/api/v1/courses/:slug/enrollments/bulk', may: ['manager', 'admin'], body: {} },
+  { method: 'GET', path: '/api/v1/me/enrollments', may: SIGNED_IN },
+  // Enrolled learners and the course's facilitators: the probe's course does not exist (404), so only the role gate shows.
+  { method: 'GET', path: '/api/v1/courses/:slug/lessons/:lessonSlug', may: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/courses/:slug/lessons/:lessonSlug/complete', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/courses/:slug/enrollments', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/courses/:slug/enrollments.csv', may: ['facilitator', 'manager', 'admin'] },
 ];
 
 const OTHER_ROUTES: Row[] = [
@@ -160,7 +170,7 @@ describe('the authorisation table: every route, every kind of caller', function 
 
   for (const row of TABLE) {
     it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
-      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg');
+      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg').replace(':lessonSlug', 'x');
       for (const caller of CALLERS) {
         if (row.isPage) {
           const { isRefused, status } = await probePage(row, caller, path);

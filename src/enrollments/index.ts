@@ -1,0 +1,7 @@
+/**
+ * Enrollments: cohorts, enrollment (self and bulk, capacity-safe), lesson reading and
+ * progress, and course completion (completion-rules.ts; see README.md).
+ */
+export { createEnrollmentsService, type EnrollmentsService, type EnrollmentView, type CohortView, type EnrollmentsDependencies } from './enrollments.service.js';
+export { enrollmentsApiRouter } from './enrollments.api.js';
+export { progressOf } from './completion-rules.js';
