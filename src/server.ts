@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { CourseFileError } from './courses/index.js';
 import { connectDatabase } from './db/connection.js';
 import { buildServices, type Services } from './services.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -37,8 +38,14 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   await ensureAdministrator(services, config, logger);
   // First start: the shipped courses. Later edits are imported with npm run courses:import.
   if (!(await services.courses.hasCourses())) {
-    const reports = await services.courses.importCourses();
-    logger.info({ courses: reports.map((report) => report.slug) }, 'courses imported');
+    try {
+      const reports = await services.courses.importCourses();
+      logger.info({ courses: reports.map((report) => report.slug) }, 'courses imported');
+    } catch (error) {
+      // The site still serves everything else; the message says which file to fix.
+      if (!(error instanceof CourseFileError)) throw error;
+      logger.error({ file: error.file, line: error.line, reason: error.reason }, 'courses not imported: fix the file and run npm run courses:import');
+    }
   }
   // What a crash may have left half-done: seats taken by nobody, completions not yet announced.
   await services.enrollments.reconcileCohortCounts();
