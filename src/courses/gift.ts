@@ -97,6 +97,9 @@ function questionId(title: string | null, prompt: string): string {
   return `q-${createHash('sha256').update(prompt).digest('hex').slice(0, 10)}`;
 }
 
+/** gift-pegjs leaves escaped characters in matching answers as `&&058;` (its internal code). */
+const unescapeGift = (text: string): string => text.replace(/&&(\d{3});/g, (_match, code: string) => String.fromCharCode(Number(code)));
+
 const optionId = (index: number): string => String.fromCharCode(97 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
 
 function numericRange(value: GiftNumber): { min: number; max: number } {
@@ -162,15 +165,15 @@ function convert(question: GiftQuestion, source: string, line: number): QuizQues
     case 'Matching': {
       const pairs = question.matchPairs ?? [];
       if (pairs.length < 2) throw new GiftError(line, 'a matching question needs at least two pairs');
-      const rights = [...new Set(pairs.map((pair) => pair.subanswer.trim()))];
+      const rights = [...new Set(pairs.map((pair) => unescapeGift(pair.subanswer.trim())))];
       return {
         ...base,
         type: 'matching',
         pairs: pairs.map((pair, index) => ({
           leftId: `l${index + 1}`,
           left: pair.subquestion.text.trim(),
-          rightId: `r${rights.indexOf(pair.subanswer.trim()) + 1}`,
-          right: pair.subanswer.trim(),
+          rightId: `r${rights.indexOf(unescapeGift(pair.subanswer.trim())) + 1}`,
+          right: unescapeGift(pair.subanswer.trim()),
         })),
         ...(general ? { feedback: general } : {}),
       };

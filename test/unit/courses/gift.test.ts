@@ -29,6 +29,11 @@ describe('GIFT → quiz questions', () => {
     expect(tolerance!.feedback?.general).to.equal('Bien hecho');
   });
 
+  it('reads escaped colons in matching answers as colons', () => {
+    const [question] = parseGift('::m:: Une {=Ley 1757 -> Participación\\: mecanismos =Ley 850 -> Veedurías =Ley 1712 -> Transparencia}');
+    expect(question!.pairs![0]!.right).to.equal('Participación: mecanismos');
+  });
+
   it('refuses essays and categories with the line they are on', () => {
     expect(() => parseGift('::a:: Bien {T}\n\n\n::b:: Escriba {}')).to.throw(GiftError).with.property('line', 4);
     expect(() => parseGift('$CATEGORY: x\n\n::a:: x {T}')).to.throw(GiftError).with.property('line', 1);
