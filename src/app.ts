@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { courseFilesRouter, coursesApiRouter } from './courses/index.js';
-import { enrollmentsApiRouter } from './enrollments/index.js';
+import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
+import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -101,6 +101,9 @@ export function createApp({ config, logger, database, services = buildServices({
       endSessionsOf: (userId) => endSessionsOf(database.connection, userId),
     }),
   );
+  web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, clock: services.clock }));
+  web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses }));
+  web.use(peoplePagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
   // Reading the outbox and retrying a mail are separate permissions in the table.
   const canRead = authorize('outbox:read');

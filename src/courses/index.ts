@@ -5,6 +5,9 @@
 export { createCoursesService, type CoursesService, type CourseView, type CatalogEntry, type LessonView, type CoursesDependencies } from './courses.service.js';
 export { coursesApiRouter } from './courses.api.js';
 export { courseFilesRouter } from './course-files.web.js';
+export { coursePagesRouter, type CoursePagesDependencies, type LearnerRecords } from './catalog.web.js';
+export { coursePath, lessonPath, lessonsInOrder, neighboursOf, resumeLessonOf, type OutlineLesson } from './course-outline.js';
+export { progressView, resumeLinkOf, type ProgressView, type ResumeLink } from './progress-view.js';
 export { CourseFileError } from './course-loader.js';
 export type { CourseImportReport } from './course-importer.js';
 export type { QuizQuestion, QuestionType } from './gift.js';

@@ -1,9 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import type { CoursesService } from '../courses/index.js';
 import { AppError } from '../shared/errors.js';
 import { authorize } from '../web/guards.js';
 import { parseInput } from '../web/validate.js';
+import { sendEnrollmentsCsv } from './enrollments.csv.js';
 import { bulkEnrollSchema, cohortSchema, courseEnrollmentsQuerySchema, enrollSchema } from './enrollments.schemas.js';
 import type { EnrollmentsService, EnrollmentView } from './enrollments.service.js';
 
@@ -90,13 +90,7 @@ export function enrollmentsApiRouter(enrollments: EnrollmentsService, courses: C
   router.get('/courses/:slug/enrollments.csv', authorize('enrollments:follow'), async (request, response) => {
     await ensureFacilitates(courses, request);
     const { cohort } = parseInput(courseEnrollmentsQuerySchema, request.query, request.t);
-    const items = await enrollments.courseEnrollments(slugOf(request), cohort);
-    const rows = items.map((item) => [item.name, item.email ?? '', item.cohortId ?? '', item.status, item.progress, item.enrolledAt, item.completedAt ?? '', item.lastLessonSlug ?? '']);
-    const header = ['nombre', 'correo', 'cohorte', 'estado', 'progreso', 'inscripcion', 'finalizacion', 'ultima_leccion'];
-    response.set('Content-Type', 'text/csv; charset=utf-8');
-    response.set('Content-Disposition', `attachment; filename="inscritos-${slugOf(request)}.csv"`);
-    // A BOM so that spreadsheet programs read the accents right.
-    response.send(`\uFEFF${stringify([header, ...rows])}`);
+    sendEnrollmentsCsv(response, slugOf(request), await enrollments.courseEnrollments(slugOf(request), cohort));
   });
 
   return router;

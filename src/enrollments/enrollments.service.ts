@@ -59,6 +59,12 @@ export interface EnrollmentView {
   lastLessonSlug: string | null;
 }
 
+/** An enrollment with the facts its progress is counted from: lessons done, module quizzes passed. */
+export interface EnrollmentDetail extends EnrollmentView {
+  completedLessons: string[];
+  passedQuizzes: string[];
+}
+
 interface StoredEnrollment {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
@@ -283,9 +289,15 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       return Promise.all(enrollments.map(async (enrollment) => view(enrollment, await deps.courses.getCourse(enrollment.courseSlug))));
     },
 
-    async enrollmentOf(userId: string, courseSlug: string): Promise<EnrollmentView | undefined> {
+    /** One person's enrollment in a course, with what they have done (the course page ticks lessons off). */
+    async enrollmentOf(userId: string, courseSlug: string): Promise<EnrollmentDetail | undefined> {
       const enrollment = await findEnrollment(userId, courseSlug);
-      return enrollment ? view(enrollment, await deps.courses.getCourse(courseSlug)) : undefined;
+      if (!enrollment) return undefined;
+      return {
+        ...view(enrollment, await deps.courses.getCourse(courseSlug)),
+        completedLessons: [...enrollment.completedLessons],
+        passedQuizzes: [...enrollment.passedQuizzes],
+      };
     },
 
     /**

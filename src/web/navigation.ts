@@ -14,6 +14,8 @@ interface Entry {
 
 const MAIN_MENU: readonly Entry[] = [
   { href: '/', labelKey: 'nav.home' },
+  { href: '/courses', labelKey: 'courses:nav.catalog' },
+  { href: '/my-courses', labelKey: 'enrollments:nav.myCourses', permission: 'enrollments:self' },
   { href: '/account', labelKey: 'nav.account', permission: 'profile:read' },
   { href: '/admin/users', labelKey: 'nav.users', permission: 'users:list' },
   { href: '/admin/users/import', labelKey: 'nav.import', permission: 'users:import' },

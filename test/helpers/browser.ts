@@ -27,14 +27,15 @@ export interface BrowserHarness {
 
 const problemsOf = new WeakMap<Page, string[]>();
 
-export function useBrowserApp(): () => BrowserHarness {
+/** `environment` is handed to the app's configuration (a suite's own COURSES_DIR, for one). */
+export function useBrowserApp(environment: Record<string, string> = {}): () => BrowserHarness {
   let harness: BrowserHarness | undefined;
   let server: Server | undefined;
   let profile: string | undefined;
 
   before(async function () {
     this.timeout(60_000);
-    const testApp = await createTestApp();
+    const testApp = await createTestApp(environment);
     server = createServer(testApp.app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
