@@ -56,18 +56,11 @@ export interface LessonView extends LessonSummary {
   html: string;
 }
 
-interface StoredCourse {
+/** As stored: keyed by slug, lessons with their rendered HTML. */
+type StoredCourse = Omit<CourseView, 'slug' | 'modules'> & {
   _id: string;
-  title: string;
-  summary: string;
-  hours: number;
-  language: string;
-  enrollment: 'open' | 'cohort_only';
-  completion: { passingScore: number; minLiveSessionsAttended: number };
-  certificate: { enabled: boolean; signatories: Array<{ name: string; role: string; signature?: string }> };
   modules: Array<Omit<CourseModuleView, 'lessons'> & { lessons: Array<LessonSummary & { html: string }> }>;
-  facilitatorIds: string[];
-}
+};
 
 function toView(course: StoredCourse): CourseView {
   return {

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
+import { useMailingApp } from '../../helpers/mailing-app.js';
 import { registerAndSignIn } from '../../helpers/factories.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import type { SmtpSink } from '../../helpers/smtp-sink.js';
 
 /** The token in a mailed link (`…?token=…`). */
 function tokenIn(text: string, path: string): string {
@@ -13,19 +14,11 @@ function tokenIn(text: string, path: string): string {
 
 describe('mailed links: password reset and email verification, through a real SMTP server', function () {
   this.timeout(30_000);
+  const mail = useMailingApp();
   let sink: SmtpSink;
   let ctx: TestApp;
-  let stopDelivery: () => Promise<void>;
-
-  before(async () => {
-    sink = await startSmtpSink();
-    ctx = await createTestApp({ SMTP_URL: sink.url, BASE_URL: 'https://capacita.example.gov.co' });
-    stopDelivery = ctx.services.notifications.startDelivery({ pollIntervalMs: 50 });
-  });
-  after(async () => {
-    await stopDelivery();
-    await ctx.close();
-    await sink.close();
+  before(() => {
+    ({ ctx, sink } = mail());
   });
 
   it('a forgotten-password mail arrives with a link that works exactly once', async () => {

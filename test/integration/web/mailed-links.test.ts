@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
+import { useMailingApp } from '../../helpers/mailing-app.js';
 import { registerAndSignIn } from '../../helpers/factories.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import type { SmtpSink } from '../../helpers/smtp-sink.js';
 import { signInThroughForm, webSession } from '../../helpers/web-session.js';
 
 /** The path and query of a mailed link (`https://…/reset-password?token=…`). */
@@ -14,19 +15,11 @@ function linkIn(text: string, path: string): string {
 
 describe('password reset and email confirmation on the web, mailed through a real SMTP server', function () {
   this.timeout(30_000);
+  const mail = useMailingApp();
   let sink: SmtpSink;
   let ctx: TestApp;
-  let stopDelivery: () => Promise<void>;
-
-  before(async () => {
-    sink = await startSmtpSink();
-    ctx = await createTestApp({ SMTP_URL: sink.url, BASE_URL: 'https://capacita.example.gov.co' });
-    stopDelivery = ctx.services.notifications.startDelivery({ pollIntervalMs: 50 });
-  });
-  after(async () => {
-    await stopDelivery();
-    await ctx.close();
-    await sink.close();
+  before(() => {
+    ({ ctx, sink } = mail());
   });
 
   it('"forgot password" mails a link that sets a new password once; the second use says it expired or was used', async () => {
