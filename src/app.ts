@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
 import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
+import { questionBankApiRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -82,6 +83,8 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(territoriesApiRouter());
   api.use(coursesApiRouter(services.courses));
   api.use(enrollmentsApiRouter(services.enrollments, services.courses));
+  api.use(quizzesApiRouter(services.quizzes));
+  api.use(questionBankApiRouter(services.questionBank));
   api.use(notFound);
   app.use('/api/v1', api);
 

@@ -47,8 +47,9 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       logger.error({ file: error.file, line: error.line, reason: error.reason }, 'courses not imported: fix the file and run npm run courses:import');
     }
   }
-  // What a crash may have left half-done: seats taken by nobody, completions not yet announced.
+  // What a crash may have left half-done: seats taken by nobody, quiz passes not yet recorded, completions not yet announced.
   await services.enrollments.reconcileCohortCounts();
+  await services.quizzes.recordPendingPasses();
   await services.enrollments.republishPendingCompletions();
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();

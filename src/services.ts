@@ -1,11 +1,12 @@
 import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
-import { createAccounts, type Accounts } from './accounts/index.js';
+import { createAccounts, type Accounts, type ExportSection } from './accounts/index.js';
 import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
 import { createEventBus, type EventBus } from './shared/events.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
+import { createQuestionBankService, createQuizzesService, type QuestionBankService, type QuizzesService } from './quizzes/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
@@ -25,6 +26,8 @@ export interface Services {
   courses: CoursesService;
   events: EventBus;
   enrollments: EnrollmentsService;
+  quizzes: QuizzesService;
+  questionBank: QuestionBankService;
 }
 
 export interface ServiceDependencies {
@@ -39,6 +42,8 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   const { connection } = database;
   const notifications = createNotifications({ connection, config, logger, clock });
   const rateLimiter = createRateLimiter(connection, clock);
+  // Filled below, once the modules that hold personal data exist: the data export asks each.
+  const exportSections: ExportSection[] = [];
   const accounts = createAccounts({
     connection,
     mailer: notifications.mailer,
@@ -47,6 +52,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     config,
     i18n,
     logger,
+    exportSections,
   });
   const courses = createCoursesService({
     connection,
@@ -69,5 +75,14 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     clock,
     logger,
   });
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments };
+  const quizzes = createQuizzesService({ connection, clock, courses, enrollments });
+  const questionBank = createQuestionBankService({ connection, clock, courses });
+  exportSections.push(
+    { name: 'enrollments', collect: (userId) => enrollments.myEnrollments(userId) },
+    {
+      name: 'quizAttempts',
+      collect: async (userId) => (await quizzes.myAttempts({ id: userId, email: '', roles: ['learner'] }, { limit: 100_000 })).items,
+    },
+  );
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank };
 }

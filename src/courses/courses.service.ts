@@ -5,6 +5,8 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { importCourses, type CourseImportReport } from './course-importer.js';
 import { courseModels } from './course.model.js';
+import type { QuizSettings } from './course-files.schemas.js';
+import type { QuizQuestion } from './gift.js';
 
 export interface CoursesDependencies {
   connection: Connection;
@@ -54,6 +56,22 @@ export interface CatalogEntry {
 export interface LessonView extends LessonSummary {
   moduleSlug: string;
   html: string;
+}
+
+/** A module quiz as imported from its files (the quiz engine reads it; courses/FORMAT.md). */
+export interface QuizDefinition {
+  id: string;
+  courseSlug: string;
+  moduleSlug: string;
+  title: string;
+  /** The loader fills passingScore from the course when the module does not set it. */
+  settings: QuizSettings & { passingScore: number };
+  questions: QuizQuestion[];
+}
+
+interface StoredQuiz extends Omit<QuizDefinition, 'id'> {
+  _id: string;
+  isArchived: boolean;
 }
 
 /** As stored: keyed by slug, lessons with their rendered HTML. */
@@ -123,6 +141,13 @@ export function createCoursesService(deps: CoursesDependencies) {
         if (lesson) return { slug: lesson.slug, title: lesson.title, minutes: lesson.minutes, html: lesson.html, moduleSlug: module.slug };
       }
       throw new AppError('not_found', 'No such lesson.');
+    },
+
+    /** A live module quiz; an archived one (its module or file is gone) is not found. */
+    async getQuiz(quizId: string): Promise<QuizDefinition> {
+      const quiz = await models.CourseQuiz.findOne({ _id: quizId, isArchived: { $ne: true } }).lean<StoredQuiz>();
+      if (!quiz) throw new AppError('not_found', 'No such quiz.');
+      return { id: quiz._id, courseSlug: quiz.courseSlug, moduleSlug: quiz.moduleSlug, title: quiz.title, settings: quiz.settings, questions: quiz.questions };
     },
 
     /** Whether the actor facilitates the course (managers act on every course). */

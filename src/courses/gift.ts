@@ -5,7 +5,8 @@ import { parse } from 'gift-pegjs';
  * GIFT (Moodle's question format) → the questions Capacita stores. Questions are parsed
  * one by one (GIFT separates them by blank lines), so every error names its line.
  * Question ids are stable across re-imports: taken from the `::Title::`, else from the
- * question's text; option ids from their position, which an edit keeps.
+ * question's text; option ids from their position, which an edit keeps; a matching
+ * question's left ids from their position, its right ids from their text.
  */
 
 export type QuestionType = 'single' | 'multiple' | 'true_false' | 'short_answer' | 'numeric' | 'matching';
@@ -102,6 +103,12 @@ const unescapeGift = (text: string): string => text.replace(/&&(\d{3});/g, (_mat
 
 const optionId = (index: number): string => String.fromCharCode(97 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
 
+/**
+ * A matching answer's id comes from its text, not its position: positional ids (r1 for
+ * the answer of l1…) would tell a learner the pairs. Stable while the text is.
+ */
+const rightIdOf = (text: string): string => `r-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+
 function numericRange(value: GiftNumber): { min: number; max: number } {
   if (value.type === 'high-low') return { min: value.numberLow!, max: value.numberHigh! };
   const tolerance = value.type === 'range' ? (value.range ?? 0) : 0;
@@ -165,14 +172,13 @@ function convert(question: GiftQuestion, source: string, line: number): QuizQues
     case 'Matching': {
       const pairs = question.matchPairs ?? [];
       if (pairs.length < 2) throw new GiftError(line, 'a matching question needs at least two pairs');
-      const rights = [...new Set(pairs.map((pair) => unescapeGift(pair.subanswer.trim())))];
       return {
         ...base,
         type: 'matching',
         pairs: pairs.map((pair, index) => ({
           leftId: `l${index + 1}`,
           left: pair.subquestion.text.trim(),
-          rightId: `r${rights.indexOf(unescapeGift(pair.subanswer.trim())) + 1}`,
+          rightId: rightIdOf(unescapeGift(pair.subanswer.trim())),
           right: unescapeGift(pair.subanswer.trim()),
         })),
         ...(general ? { feedback: general } : {}),
@@ -209,25 +215,48 @@ function blocksOf(source: string): Array<{ text: string; line: number }> {
   return blocks;
 }
 
-/** Parses a GIFT file; throws GiftError at the first problem, with its line. */
-export function parseGift(source: string): QuizQuestion[] {
+/** Every question of a GIFT file, and every problem with its line (an import reports them all). */
+export interface GiftCheck {
+  questions: QuizQuestion[];
+  errors: GiftError[];
+}
+
+/** Parses each question on its own, so that one bad question does not hide the next. */
+export function checkGift(source: string): GiftCheck {
   const questions: QuizQuestion[] = [];
+  const errors: GiftError[] = [];
   const ids = new Set<string>();
   for (const block of blocksOf(source)) {
-    if (/^\$CATEGORY:/i.test(block.text.trim())) throw new GiftError(block.line, '$CATEGORY is not supported: one file is one quiz');
-    let parsed: GiftQuestion[];
     try {
-      parsed = parse(block.text) as GiftQuestion[];
+      const question = parseBlock(block);
+      if (ids.has(question.id)) throw new GiftError(block.line, `two questions have the id "${question.id}": give them different ::titles::`);
+      ids.add(question.id);
+      questions.push(question);
     } catch (error) {
-      const location = (error as { location?: { start?: { line?: number } } }).location;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new GiftError(block.line + (location?.start?.line ?? 1) - 1, message);
+      if (!(error instanceof GiftError)) throw error;
+      errors.push(error);
     }
-    if (parsed.length !== 1) throw new GiftError(block.line, 'separate questions with a blank line');
-    const question = convert(parsed[0]!, block.text, block.line);
-    if (ids.has(question.id)) throw new GiftError(block.line, `two questions have the id "${question.id}": give them different ::titles::`);
-    ids.add(question.id);
-    questions.push(question);
   }
+  return { questions, errors };
+}
+
+function parseBlock(block: { text: string; line: number }): QuizQuestion {
+  if (/^\$CATEGORY:/i.test(block.text.trim())) throw new GiftError(block.line, '$CATEGORY is not supported: one file is one quiz');
+  let parsed: GiftQuestion[];
+  try {
+    parsed = parse(block.text) as GiftQuestion[];
+  } catch (error) {
+    const location = (error as { location?: { start?: { line?: number } } }).location;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GiftError(block.line + (location?.start?.line ?? 1) - 1, message);
+  }
+  if (parsed.length !== 1) throw new GiftError(block.line, 'separate questions with a blank line');
+  return convert(parsed[0]!, block.text, block.line);
+}
+
+/** Parses a GIFT file; throws GiftError at the first problem, with its line. */
+export function parseGift(source: string): QuizQuestion[] {
+  const { questions, errors } = checkGift(source);
+  if (errors[0]) throw errors[0];
   return questions;
 }

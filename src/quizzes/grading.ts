@@ -16,6 +16,9 @@ import type { QuizQuestion } from '../courses/index.js';
  * correct when it earned its whole mark.
  */
 
+/** What grading reads of a question: an attempt's snapshot carries no GIFT source. */
+export type GradableQuestion = Omit<QuizQuestion, 'source' | 'line'>;
+
 export type Answer = string | string[] | boolean | number | Record<string, string> | null | undefined;
 
 export interface AttemptGrade {
@@ -32,7 +35,7 @@ export function normalizeShortAnswer(text: string): string {
 
 const clamp = (fraction: number): number => Math.min(1, Math.max(0, fraction));
 
-export function gradeQuestion(question: QuizQuestion, answer: Answer): number {
+export function gradeQuestion(question: GradableQuestion, answer: Answer): number {
   switch (question.type) {
     case 'single': {
       if (typeof answer !== 'string') return 0;
@@ -69,7 +72,7 @@ export function gradeQuestion(question: QuizQuestion, answer: Answer): number {
   }
 }
 
-export function gradeAttempt(questions: readonly QuizQuestion[], answers: Readonly<Record<string, Answer>>): AttemptGrade {
+export function gradeAttempt(questions: readonly GradableQuestion[], answers: Readonly<Record<string, Answer>>): AttemptGrade {
   const fractions: Record<string, number> = {};
   for (const question of questions) fractions[question.id] = gradeQuestion(question, answers[question.id]);
   const values = Object.values(fractions);

@@ -40,6 +40,13 @@ export const PERMISSIONS = {
   'enrollments:follow': ['facilitator', 'manager', 'admin'],
   /** Enrolled learners; facilitators of the course and managers (checked by the service). */
   'lessons:read': EVERYONE,
+  // Quizzes.
+  /** Enrolled learners; the course's facilitators and managers also see the answers (checked by the service). */
+  'quizzes:read': EVERYONE,
+  /** Enrolled learners, on their own attempts only (checked by the service). */
+  'quizzes:attempt': EVERYONE,
+  /** Facilitators only on the courses they are assigned to (checked by the service). */
+  'question-bank:manage': ['facilitator', 'manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

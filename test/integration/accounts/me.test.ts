@@ -58,6 +58,8 @@ describe('the signed-in person: /api/v1/me', () => {
     expect(response.body.profile).to.include({ id: person.id, email: person.email });
     expect(response.body.consents[0]).to.have.keys('policyVersion', 'acceptedAt', 'source');
     expect(response.body.apiTokens).to.have.length(1);
+    expect(response.body.enrollments).to.deep.equal([]);
+    expect(response.body.quizAttempts).to.deep.equal([]);
     expect(JSON.stringify(response.body)).not.to.include(person.token);
   });
 

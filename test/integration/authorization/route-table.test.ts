@@ -71,6 +71,17 @@ export const API_ROUTES: Row[] = [
   { method: 'POST', path: '/api/v1/courses/:slug/lessons/:lessonSlug/complete', may: SIGNED_IN },
   { method: 'GET', path: '/api/v1/courses/:slug/enrollments', may: ['facilitator', 'manager', 'admin'] },
   { method: 'GET', path: '/api/v1/courses/:slug/enrollments.csv', may: ['facilitator', 'manager', 'admin'] },
+  // Enrolled learners (facilitators of the course and managers also see the answers): the probe's quiz does not exist (404).
+  { method: 'GET', path: '/api/v1/quizzes/:id', may: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/quizzes/:id/attempts', may: SIGNED_IN, body: {} },
+  // One's own attempts: another person's is 404 like a missing one.
+  { method: 'PUT', path: '/api/v1/attempts/:attemptId/answers', may: SIGNED_IN, body: { answers: {} } },
+  { method: 'POST', path: '/api/v1/attempts/:attemptId/submit', may: SIGNED_IN, body: { answers: {} } },
+  { method: 'GET', path: '/api/v1/me/attempts', may: SIGNED_IN },
+  // Facilitators of the course and managers: the probe's course does not exist (404), so only the role gate shows.
+  { method: 'GET', path: '/api/v1/courses/:slug/question-bank', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'POST', path: '/api/v1/courses/:slug/question-bank', may: ['facilitator', 'manager', 'admin'], body: '::a:: x {T}', contentType: 'text/plain' },
+  { method: 'GET', path: '/api/v1/courses/:slug/question-bank.gift', may: ['facilitator', 'manager', 'admin'] },
 ];
 
 const OTHER_ROUTES: Row[] = [
@@ -179,7 +190,7 @@ describe('the authorisation table: every route, every kind of caller', function 
 
   for (const row of TABLE) {
     it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
-      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg').replace(':lessonSlug', 'x');
+      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg').replace(':lessonSlug', 'x').replace(':attemptId', MISSING_ID);
       for (const caller of CALLERS) {
         if (row.isPage) {
           const { isRefused, status } = await probePage(row, caller, path);

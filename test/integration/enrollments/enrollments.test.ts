@@ -204,6 +204,15 @@ describe('cohorts, enrollment and progress', function () {
       expect(lesson.body).to.include({ title: 'Bienvenida (revisada)', completed: true });
     });
 
+    it('puts enrollments and progress into the person\'s data export', async () => {
+      const learner = await registerAndSignIn(ctx.app);
+      await enroll(learner).expect(201);
+      await request(ctx.app).post(`/api/v1/courses/${COURSE}/lessons/bienvenida/complete`).set(learner.auth).expect(200);
+      const exported = await request(ctx.app).get('/api/v1/me/export').set(learner.auth).expect(200);
+      expect(exported.body.enrollments).to.have.length(1);
+      expect(exported.body.enrollments[0]).to.include({ courseSlug: COURSE, progress: 25, lastLessonSlug: 'bienvenida' });
+    });
+
     it('remembers the last lesson read, for "continue where I left off"', async () => {
       const learner = await registerAndSignIn(ctx.app);
       await enroll(learner).expect(201);

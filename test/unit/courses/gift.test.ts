@@ -29,6 +29,16 @@ describe('GIFT → quiz questions', () => {
     expect(tolerance!.feedback?.general).to.equal('Bien hecho');
   });
 
+  it('gives matching answers ids from their text, so that neither ids nor positions tell the pairs', () => {
+    const [question] = parseGift('::m:: Une {=05 -> Antioquia =11 -> Bogotá D.C. =27 -> Antioquia}');
+    const [reordered] = parseGift('::m:: Une {=11 -> Bogotá D.C. =05 -> Antioquia =27 -> Antioquia}');
+    const pairs = question!.pairs!;
+    expect(pairs.map((pair) => pair.leftId)).to.deep.equal(['l1', 'l2', 'l3']);
+    expect(pairs[0]!.rightId).to.match(/^r-[0-9a-f]{8}$/).and.equal(pairs[2]!.rightId);
+    expect(pairs[1]!.rightId).to.not.equal(pairs[0]!.rightId);
+    expect(reordered!.pairs![1]!.rightId).to.equal(pairs[0]!.rightId);
+  });
+
   it('reads escaped colons in matching answers as colons', () => {
     const [question] = parseGift('::m:: Une {=Ley 1757 -> Participación\\: mecanismos =Ley 850 -> Veedurías =Ley 1712 -> Transparencia}');
     expect(question!.pairs![0]!.right).to.equal('Participación: mecanismos');
