@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
 import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
-import { questionBankApiRouter, quizzesApiRouter } from './quizzes/index.js';
+import { questionBankApiRouter, quizPagesRouter, quizReportApiRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -85,6 +85,7 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(enrollmentsApiRouter(services.enrollments, services.courses));
   api.use(quizzesApiRouter(services.quizzes));
   api.use(questionBankApiRouter(services.questionBank));
+  api.use(quizReportApiRouter(services.quizReports));
   api.use(notFound);
   app.use('/api/v1', api);
 
@@ -107,6 +108,7 @@ export function createApp({ config, logger, database, services = buildServices({
   web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, clock: services.clock }));
   web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use(peoplePagesRouter({ enrollments: services.enrollments, courses: services.courses }));
+  web.use(quizPagesRouter({ quizzes: services.quizzes, courses: services.courses }));
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
   // Reading the outbox and retrying a mail are separate permissions in the table.
   const canRead = authorize('outbox:read');

@@ -6,7 +6,14 @@ import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
 import { createEventBus, type EventBus } from './shared/events.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
-import { createQuestionBankService, createQuizzesService, type QuestionBankService, type QuizzesService } from './quizzes/index.js';
+import {
+  createQuestionBankService,
+  createQuizReportService,
+  createQuizzesService,
+  type QuestionBankService,
+  type QuizReportService,
+  type QuizzesService,
+} from './quizzes/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
@@ -28,6 +35,7 @@ export interface Services {
   enrollments: EnrollmentsService;
   quizzes: QuizzesService;
   questionBank: QuestionBankService;
+  quizReports: QuizReportService;
 }
 
 export interface ServiceDependencies {
@@ -77,6 +85,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   });
   const quizzes = createQuizzesService({ connection, clock, courses, enrollments });
   const questionBank = createQuestionBankService({ connection, clock, courses });
+  const quizReports = createQuizReportService({ connection, courses, contactsOf: (ids) => accounts.service.contactsOf(ids) });
   exportSections.push(
     { name: 'enrollments', collect: (userId) => enrollments.myEnrollments(userId) },
     {
@@ -84,5 +93,5 @@ export function buildServices({ config, logger, database, clock = systemClock }:
       collect: async (userId) => (await quizzes.myAttempts({ id: userId, email: '', roles: ['learner'] }, { limit: 100_000 })).items,
     },
   );
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank };
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports };
 }

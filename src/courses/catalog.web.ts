@@ -5,7 +5,7 @@ import { departmentName } from '../territories/index.js';
 import { formatDate } from '../web/dates.js';
 import { emptyForm, fieldBuilder, type Choice, type FieldView } from '../web/form-fields.js';
 import { languageOf } from '../web/i18n.js';
-import { coursePath, lessonPath } from './course-outline.js';
+import { coursePath, lessonPath, quizPath } from './course-outline.js';
 import type { CoursesService, CourseView } from './courses.service.js';
 import { progressView, resumeLinkOf, type ProgressView, type ResumeLink } from './progress-view.js';
 
@@ -213,6 +213,8 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
       modules: course.modules.map((module, index) => ({
         heading: t('courses:course.moduleHeading', { number: index + 1, title: module.title }),
         id: `module-${module.slug}`,
+        // Complete: every lesson done and, when the module has a quiz, the quiz passed.
+        isComplete: Boolean(enrollment) && module.lessons.every((lesson) => doneLessons.has(lesson.slug)) && (!module.quiz || passedQuizzes.has(module.slug)),
         lessons: module.lessons.map((lesson) => ({
           title: lesson.title,
           minutes: t('courses:facts.minutes', { count: lesson.minutes }),
@@ -220,7 +222,12 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
           isDone: doneLessons.has(lesson.slug),
         })),
         quiz: module.quiz
-          ? { title: t('courses:course.quiz', { title: module.quiz.title }), questions: t('courses:facts.questions', { count: module.quiz.questionCount }), isPassed: passedQuizzes.has(module.slug) }
+          ? {
+              title: t('courses:course.quiz', { title: module.quiz.title }),
+              questions: t('courses:facts.questions', { count: module.quiz.questionCount }),
+              isPassed: passedQuizzes.has(module.slug),
+              ...(canRead ? { href: quizPath(course.slug, module.slug) } : {}),
+            }
           : undefined,
       })),
       standing,

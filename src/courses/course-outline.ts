@@ -56,3 +56,8 @@ export function coursePath(slug: string): string {
 export function lessonPath(slug: string, lessonSlug: string): string {
   return `${coursePath(slug)}/lessons/${encodeURIComponent(lessonSlug)}`;
 }
+
+/** A module's quiz page (src/quizzes/quizzes.web.ts). */
+export function quizPath(slug: string, moduleSlug: string): string {
+  return `${coursePath(slug)}/quizzes/${encodeURIComponent(moduleSlug)}`;
+}

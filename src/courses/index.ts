@@ -6,7 +6,7 @@ export { createCoursesService, type CoursesService, type CourseView, type QuizDe
 export { coursesApiRouter } from './courses.api.js';
 export { courseFilesRouter } from './course-files.web.js';
 export { coursePagesRouter, type CoursePagesDependencies, type LearnerRecords } from './catalog.web.js';
-export { coursePath, lessonPath, lessonsInOrder, neighboursOf, resumeLessonOf, type OutlineLesson } from './course-outline.js';
+export { coursePath, lessonPath, quizPath, lessonsInOrder, neighboursOf, resumeLessonOf, type OutlineLesson } from './course-outline.js';
 export { progressView, resumeLinkOf, type ProgressView, type ResumeLink } from './progress-view.js';
 export { CourseFileError } from './course-loader.js';
 export type { CourseImportReport } from './course-importer.js';

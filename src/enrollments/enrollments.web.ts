@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
-import { coursePath, lessonPath, neighboursOf, progressView, resumeLinkOf, type CoursesService, type CourseView } from '../courses/index.js';
+import { coursePath, lessonPath, quizPath, neighboursOf, progressView, resumeLinkOf, type CoursesService, type CourseView } from '../courses/index.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import { formatDate } from '../web/dates.js';
 import { flash } from '../web/flash.js';
@@ -88,7 +88,11 @@ export function enrollmentPagesRouter({ enrollments, courses }: EnrollmentPagesD
     const { previous, current, next } = neighboursOf(course, lesson.slug);
     const done = new Set(enrollment?.completedLessons ?? []);
     const path = coursePath(course.slug);
+    // After the module's last lesson, its quiz (if it has one) is the next step.
+    const lessonModule = course.modules.find((module) => module.slug === lesson.moduleSlug);
+    const isModuleEnd = lessonModule?.lessons.at(-1)?.slug === lesson.slug;
     response.render('enrollments/lesson', {
+      quiz: lessonModule?.quiz && isModuleEnd ? { href: quizPath(course.slug, lessonModule.slug), label: t('enrollments:lesson.takeQuiz', { title: lessonModule.quiz.title }) } : undefined,
       title: lesson.title,
       course: { title: course.title, href: path },
       module: { heading: t('courses:course.moduleHeading', { number: current?.moduleNumber ?? 1, title: current?.moduleTitle ?? '' }), href: `${path}#module-${lesson.moduleSlug}` },

@@ -7,8 +7,9 @@ import { AppError } from '../shared/errors.js';
 import { answerProblems, type GivenAnswer } from './answer-check.js';
 import { cryptoRandomIndex, drawQuestions, type RandomIndex } from './attempt-draw.js';
 import { mergedAnswers, resultOf, startOf, summaryOf, type AttemptResult, type AttemptStart, type AttemptStatus, type AttemptSummary, type SavedAnswers, type StoredAttempt } from './attempt-views.js';
-import { gradeAttempt } from './grading.js';
-import { questionWithAnswer, type QuestionWithAnswer } from './question-views.js';
+import { gradeAttempt, gradeQuestion, normalizeShortAnswer } from './grading.js';
+import { askedQuestionView, correctAnswerOf, questionWithAnswer, type AskedQuestionView, type CorrectAnswer, type QuestionWithAnswer } from './question-views.js';
+import type { AskedQuestion } from './attempt-draw.js';
 import { quizAttemptModel } from './quiz-attempt.model.js';
 
 /**
@@ -41,6 +42,48 @@ export interface QuizView {
   attemptsUsed: number;
   /** Only for the course's facilitators and managers. */
   questions?: QuestionWithAnswer[];
+}
+
+/** One question of a closed attempt, for the review the quiz's `review` setting allows. */
+export interface ReviewedQuestion extends AskedQuestionView {
+  given: GivenAnswer | null;
+  correct: CorrectAnswer;
+  /** The share of the question's mark earned, 0..1. */
+  fraction: number;
+  feedback: string[];
+}
+
+/** An attempt as its owner may see it now: open (to go on answering) or closed (the result, and the review if allowed). */
+export type AttemptReview =
+  | { status: 'in_progress'; quizId: string; courseSlug: string; moduleSlug: string; number: number; attempt: AttemptStart }
+  | {
+      status: Exclude<AttemptStatus, 'in_progress'>;
+      quizId: string;
+      courseSlug: string;
+      moduleSlug: string;
+      number: number;
+      result: AttemptResult;
+      review: 'show_score_only' | 'show_correct_answers';
+      /** Only with `show_correct_answers`. */
+      questions?: ReviewedQuestion[];
+    };
+
+/** The feedback GIFT gives for this answer: the chosen options' or matched answer's, then the general one. */
+function feedbackFor(asked: AskedQuestion, given: GivenAnswer | null): string[] {
+  const question = asked.question;
+  const found: Array<string | undefined> = [];
+  if ((question.type === 'single' || question.type === 'multiple') && given !== null) {
+    const chosen = new Set(Array.isArray(given) ? given : [given]);
+    for (const option of question.options ?? []) if (chosen.has(option.id)) found.push(option.feedback);
+  }
+  if (question.type === 'true_false' && typeof given === 'boolean') found.push(given ? question.feedback?.ifTrue : question.feedback?.ifFalse);
+  if (question.type === 'short_answer' && typeof given === 'string') {
+    const normalized = normalizeShortAnswer(given);
+    found.push((question.accepted ?? []).find((accepted) => normalizeShortAnswer(accepted.text) === normalized)?.feedback);
+  }
+  if (question.type === 'numeric' && typeof given === 'number') found.push((question.numeric ?? []).find((range) => given >= range.min - 1e-9 && given <= range.max + 1e-9)?.feedback);
+  found.push(question.feedback?.general);
+  return found.filter((text): text is string => typeof text === 'string' && text.trim() !== '');
 }
 
 const timeLimitSecondsOf = (quiz: QuizDefinition): number | null =>
@@ -240,6 +283,39 @@ export function createQuizzesService(deps: QuizzesDependencies) {
       const attempts = await Attempt.find(filter, { questions: 0, answers: 0 }).sort({ _id: 1 }).limit(query.limit + 1).lean<StoredAttempt[]>();
       const page = attempts.slice(0, query.limit);
       return { items: page.map(summaryOf), nextCursor: attempts.length > query.limit ? page.at(-1)!._id.toHexString() : null };
+    },
+
+    /**
+     * One's own attempt as the quiz page shows it: in progress, the questions (no answer
+     * data) and the answers saved; closed, the result and, when the quiz's `review`
+     * setting is `show_correct_answers`, each question with the answer given, the right
+     * one and the feedback. An open attempt past its deadline is closed first, so
+     * answers never go out for an attempt that is still open.
+     */
+    async reviewOf(actor: Actor, attemptId: string): Promise<AttemptReview> {
+      let attempt = await ownAttempt(actor, attemptId);
+      if (attempt.status === 'in_progress' && isPastDeadline(attempt)) attempt = (await close(attempt, attempt.answers ?? {}, 'timed_out')).closed;
+      const facts = { quizId: attempt.quizId, courseSlug: attempt.courseSlug, moduleSlug: attempt.moduleSlug, number: attempt.number };
+      if (attempt.status === 'in_progress') return { status: 'in_progress', ...facts, attempt: startOf(attempt, true) };
+      const result = resultOf(attempt)!;
+      // A quiz gone from the course since (archived) shows the score only: its setting is unknown.
+      const review = await deps.courses.getQuiz(attempt.quizId).then(
+        (quiz) => quiz.settings.review,
+        () => 'show_score_only' as const,
+      );
+      if (review !== 'show_correct_answers') return { status: attempt.status, ...facts, result, review };
+      const answers = attempt.answers ?? {};
+      const questions = attempt.questions.map((asked): ReviewedQuestion => {
+        const given = answers[asked.question.id] ?? null;
+        return {
+          ...askedQuestionView(asked),
+          given,
+          correct: correctAnswerOf(asked.question),
+          fraction: attempt.result?.fractions[asked.question.id] ?? gradeQuestion(asked.question, given),
+          feedback: feedbackFor(asked, given),
+        };
+      });
+      return { status: attempt.status, ...facts, result, review, questions };
     },
 
     /** At start-up: passes a crash kept from reaching enrollments are recorded again (idempotent). */

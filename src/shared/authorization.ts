@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   'quizzes:attempt': EVERYONE,
   /** Facilitators only on the courses they are assigned to (checked by the service). */
   'question-bank:manage': ['facilitator', 'manager', 'admin'],
+  /** Facilitators only for the courses they are assigned to (checked by the service). */
+  'quizzes:report': ['facilitator', 'manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

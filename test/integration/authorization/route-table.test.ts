@@ -73,6 +73,8 @@ export const API_ROUTES: Row[] = [
   { method: 'GET', path: '/api/v1/courses/:slug/enrollments.csv', may: ['facilitator', 'manager', 'admin'] },
   // Enrolled learners (facilitators of the course and managers also see the answers): the probe's quiz does not exist (404).
   { method: 'GET', path: '/api/v1/quizzes/:id', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/quizzes/:id/report', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/quizzes/:id/report.csv', may: ['facilitator', 'manager', 'admin'] },
   { method: 'POST', path: '/api/v1/quizzes/:id/attempts', may: SIGNED_IN, body: {} },
   // One's own attempts: another person's is 404 like a missing one.
   { method: 'PUT', path: '/api/v1/attempts/:attemptId/answers', may: SIGNED_IN, body: { answers: {} } },
@@ -127,6 +129,13 @@ export const PAGE_ROUTES: Row[] = [
   // Enrolled learners and the course's team: the probe's course does not exist (404), so only the role gate shows.
   page('GET', '/courses/:slug/lessons/:lessonSlug', SIGNED_IN),
   page('POST', '/courses/:slug/lessons/:lessonSlug/complete', SIGNED_IN),
+  // Quiz pages: enrolled learners (the probe's course does not exist, so only the role gate shows).
+  page('GET', '/courses/:slug/quizzes/:moduleSlug', SIGNED_IN),
+  page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts', SIGNED_IN),
+  page('GET', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId', SIGNED_IN),
+  page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId/answers', SIGNED_IN),
+  page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId/submit', SIGNED_IN),
+  page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId/autosave', SIGNED_IN),
   page('GET', '/my-courses', SIGNED_IN),
   page('GET', '/courses/:slug/people', ['facilitator', 'manager', 'admin']),
   page('GET', '/courses/:slug/people.csv', ['facilitator', 'manager', 'admin']),
