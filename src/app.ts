@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
 import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
-import { questionBankApiRouter, quizPagesRouter, quizReportApiRouter, quizzesApiRouter } from './quizzes/index.js';
+import { questionBankApiRouter, questionBankPagesRouter, quizPagesRouter, quizReportApiRouter, quizReportPagesRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -109,6 +109,8 @@ export function createApp({ config, logger, database, services = buildServices({
   web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use(peoplePagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use(quizPagesRouter({ quizzes: services.quizzes, courses: services.courses }));
+  web.use(quizReportPagesRouter({ reports: services.quizReports, courses: services.courses }));
+  web.use(questionBankPagesRouter({ bank: services.questionBank, courses: services.courses }));
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
   // Reading the outbox and retrying a mail are separate permissions in the table.
   const canRead = authorize('outbox:read');

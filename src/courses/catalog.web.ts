@@ -227,6 +227,7 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
               questions: t('courses:facts.questions', { count: module.quiz.questionCount }),
               isPassed: passedQuizzes.has(module.slug),
               ...(canRead ? { href: quizPath(course.slug, module.slug) } : {}),
+              ...(isStaff ? { reportHref: `${quizPath(course.slug, module.slug)}/report` } : {}),
             }
           : undefined,
       })),
@@ -237,6 +238,7 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
       // page shows no section rather than an empty promise.
       liveSessions: [] as Array<{ title: string; when: string; href: string }>,
       peopleHref: isStaff ? `${coursePath(course.slug)}/people` : undefined,
+      questionBankHref: isStaff ? `${coursePath(course.slug)}/question-bank` : undefined,
     });
   });
 

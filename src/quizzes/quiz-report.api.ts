@@ -1,7 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import { Router, type Request } from 'express';
 import { AppError } from '../shared/errors.js';
 import { authorize } from '../web/guards.js';
+import { sendQuizReportCsv } from './quiz-report.csv.js';
 import type { QuizReportService } from './quiz-report.service.js';
 
 /** The facilitator's report of a quiz, as JSON and as a spreadsheet-friendly CSV. */
@@ -20,12 +20,7 @@ export function quizReportApiRouter(reports: QuizReportService): Router {
 
   router.get('/quizzes/:id/report.csv', authorize('quizzes:report'), async (request, response) => {
     const report = await reports.reportOf(actorOf(request), String(request.params.id));
-    const header = ['nombre', 'correo', 'intentos', 'mejor_puntaje', 'aprobo', 'ultimo_envio'];
-    const rows = report.people.map((person) => [person.name, person.email ?? '', person.attempts, person.bestScore, person.passed ? 'sí' : 'no', person.lastSubmittedAt ?? '']);
-    response.set('Content-Type', 'text/csv; charset=utf-8');
-    response.set('Content-Disposition', `attachment; filename="evaluacion-${report.quizId}.csv"`);
-    // A BOM so that spreadsheet programs read the accents right.
-    response.send(`\uFEFF${stringify([header, ...rows])}`);
+    sendQuizReportCsv(response, report);
   });
 
   return router;

@@ -36,7 +36,7 @@ function reasonOf(error: unknown): string | undefined {
 const isNotEnrolled = (error: unknown): boolean => isAppError(error) && error.code === 'forbidden' && reasonOf(error) === 'not_enrolled';
 
 /** The course and the module whose quiz the URL names; 404 when either, or the quiz, is missing. */
-async function quizOfRequest(courses: CoursesService, request: Request): Promise<{ course: CourseView; moduleIndex: number; quizId: string; moduleSlug: string }> {
+export async function quizOfRequest(courses: CoursesService, request: Request): Promise<{ course: CourseView; moduleIndex: number; quizId: string; moduleSlug: string }> {
   const course = await courses.getCourse(String(request.params.slug));
   const moduleIndex = course.modules.findIndex((module) => module.slug === String(request.params.moduleSlug));
   const quiz = course.modules[moduleIndex]?.quiz;
@@ -44,7 +44,7 @@ async function quizOfRequest(courses: CoursesService, request: Request): Promise
   return { course, moduleIndex, quizId: quiz.id, moduleSlug: course.modules[moduleIndex]!.slug };
 }
 
-function formatNumber(value: number, language: string): string {
+export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language === 'en' ? 'en-US' : 'es-CO', { maximumFractionDigits: 2 }).format(value);
 }
 
@@ -66,7 +66,7 @@ interface ChoiceItem {
 }
 
 /** A question as the attempt form shows it: ids for labels, the saved answer filled in. */
-function questionForm(t: TFunction, question: AskedQuestionView, index: number, total: number, saved: GivenAnswer | null | undefined) {
+export function questionForm(t: TFunction, question: AskedQuestionView, index: number, total: number, saved: GivenAnswer | null | undefined) {
   const name = fieldNameOf(question.id);
   const values = fieldValuesOf(question, saved);
   const chosen = new Set(values[name] ?? []);
@@ -101,7 +101,7 @@ function questionForm(t: TFunction, question: AskedQuestionView, index: number, 
 }
 
 /** An answer (given or right) in words. */
-function answerText(t: TFunction, language: string, question: AskedQuestionView, answer: GivenAnswer | CorrectAnswer | null): string {
+export function answerText(t: TFunction, language: string, question: AskedQuestionView, answer: GivenAnswer | CorrectAnswer | null): string {
   if (answer === null || answer === undefined) return t('quizzes:result.noAnswer');
   const optionText = (id: string): string => question.options?.find((option) => option.id === id)?.text ?? id;
   switch (question.type) {
