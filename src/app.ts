@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
 import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
+import { liveSessionsApiRouter } from './live-sessions/index.js';
 import { questionBankApiRouter, questionBankPagesRouter, quizPagesRouter, quizReportApiRouter, quizReportPagesRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
@@ -86,6 +87,7 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(quizzesApiRouter(services.quizzes));
   api.use(questionBankApiRouter(services.questionBank));
   api.use(quizReportApiRouter(services.quizReports));
+  api.use(liveSessionsApiRouter(services.liveSessions));
   api.use(notFound);
   app.use('/api/v1', api);
 

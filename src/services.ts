@@ -5,6 +5,7 @@ import { createAccounts, type Accounts, type ExportSection } from './accounts/in
 import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
 import { createEventBus, type EventBus } from './shared/events.js';
+import { createLiveSessionsService, type LiveSessionsService } from './live-sessions/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import {
   createQuestionBankService,
@@ -36,6 +37,7 @@ export interface Services {
   quizzes: QuizzesService;
   questionBank: QuestionBankService;
   quizReports: QuizReportService;
+  liveSessions: LiveSessionsService;
 }
 
 export interface ServiceDependencies {
@@ -86,6 +88,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   const quizzes = createQuizzesService({ connection, clock, courses, enrollments });
   const questionBank = createQuestionBankService({ connection, clock, courses });
   const quizReports = createQuizReportService({ connection, courses, contactsOf: (ids) => accounts.service.contactsOf(ids) });
+  const liveSessions = createLiveSessionsService({ connection, courses, enrollments, contactsOf: (ids) => accounts.service.contactsOf(ids), clock });
   exportSections.push(
     { name: 'enrollments', collect: (userId) => enrollments.myEnrollments(userId) },
     {
@@ -93,5 +96,5 @@ export function buildServices({ config, logger, database, clock = systemClock }:
       collect: async (userId) => (await quizzes.myAttempts({ id: userId, email: '', roles: ['learner'] }, { limit: 100_000 })).items,
     },
   );
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports };
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions };
 }

@@ -339,6 +339,34 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       if (updated) await evaluateCompletion(updated as unknown as StoredEnrollment, await deps.courses.getCourse(courseSlug));
     },
 
+    /** The user ids enrolled in a course, or in one of its cohorts (live-session invitees). */
+    async enrolledUserIds(courseSlug: string, cohortId: string | null): Promise<string[]> {
+      const filter: Record<string, unknown> = { courseSlug };
+      if (cohortId) filter.cohortId = new Types.ObjectId(cohortId);
+      const enrollments = await Enrollment.find(filter, { userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>();
+      return enrollments.map((enrollment) => enrollment.userId.toHexString());
+    },
+
+    /**
+     * Live-session attendance (the live-sessions module counts, per learner, the
+     * non-cancelled sessions of the course they attended): sets each count and evaluates
+     * completion. Setting the same counts again changes nothing; a completion already
+     * recorded stays recorded.
+     */
+    async setAttendedSessions(courseSlug: string, counts: ReadonlyMap<string, number>): Promise<void> {
+      if (counts.size === 0) return;
+      const course = await deps.courses.getCourse(courseSlug);
+      for (const [userId, count] of counts) {
+        if (!Types.ObjectId.isValid(userId)) continue;
+        const updated = await Enrollment.findOneAndUpdate(
+          { userId: new Types.ObjectId(userId), courseSlug },
+          { $set: { attendedSessions: count } },
+          { returnDocument: 'after', lean: true },
+        );
+        if (updated) await evaluateCompletion(updated as unknown as StoredEnrollment, course);
+      }
+    },
+
     /**
      * At start-up: completions recorded but not yet handed to every subscriber (the
      * process died in between) are published again. Subscribers are idempotent.

@@ -49,6 +49,15 @@ export const PERMISSIONS = {
   'question-bank:manage': ['facilitator', 'manager', 'admin'],
   /** Facilitators only for the courses they are assigned to (checked by the service). */
   'quizzes:report': ['facilitator', 'manager', 'admin'],
+  // Live sessions.
+  /** Facilitators only on the courses they are assigned to (checked by the service). */
+  'live-sessions:schedule': ['facilitator', 'manager', 'admin'],
+  /** Invited learners (enrolled, in the session's cohort if any) and the course's team (checked by the service). */
+  'live-sessions:read': EVERYONE,
+  /** Invited learners (checked by the service). */
+  'live-sessions:rsvp': EVERYONE,
+  /** Facilitators only on the courses they are assigned to (checked by the service). */
+  'live-sessions:attendance': ['facilitator', 'manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

@@ -65,7 +65,13 @@ export function useBrowserApp(environment: Record<string, string> = {}): () => B
         page.on('response', (response) => {
           if (!response.request().isNavigationRequest() && response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
         });
-        page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+        page.on('requestfailed', (request) => {
+          const reason = request.failure()?.errorText ?? '';
+          // A request the browser itself dropped because the page moved on (the favicon
+          // of a page left at once, say) is not a broken resource.
+          if (reason === 'net::ERR_ABORTED') return;
+          problems.push(`failed: ${request.url()} ${reason}`);
+        });
         return page;
       },
     };

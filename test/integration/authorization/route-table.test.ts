@@ -83,7 +83,16 @@ export const API_ROUTES: Row[] = [
   // Facilitators of the course and managers: the probe's course does not exist (404), so only the role gate shows.
   { method: 'GET', path: '/api/v1/courses/:slug/question-bank', may: ['facilitator', 'manager', 'admin'] },
   { method: 'POST', path: '/api/v1/courses/:slug/question-bank', may: ['facilitator', 'manager', 'admin'], body: '::a:: x {T}', contentType: 'text/plain' },
-  { method: 'GET', path: '/api/v1/courses/:slug/question-bank.gift', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/courses/:slug/question-bank.gift', may: ['facilitator', 'manager', 'admin'] },  // Live sessions: the course's team schedules and takes attendance; invited learners read and answer (checked by the
+  // service). The probe's course and session do not exist (404), so only the role gate shows.
+  { method: 'POST', path: '/api/v1/courses/:slug/live-sessions', may: ['facilitator', 'manager', 'admin'], body: {} },
+  { method: 'GET', path: '/api/v1/courses/:slug/live-sessions', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/live-sessions/:id', may: SIGNED_IN },
+  { method: 'PATCH', path: '/api/v1/live-sessions/:id', may: ['facilitator', 'manager', 'admin'], body: {} },
+  { method: 'DELETE', path: '/api/v1/live-sessions/:id', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/live-sessions/:id/ics', may: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/live-sessions/:id/rsvp', may: SIGNED_IN, body: { response: 'yes' } },
+  { method: 'PUT', path: '/api/v1/live-sessions/:id/attendance', may: ['facilitator', 'manager', 'admin'], body: { present: [] } },
 ];
 
 const OTHER_ROUTES: Row[] = [
