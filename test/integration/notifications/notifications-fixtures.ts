@@ -15,8 +15,12 @@ import { useTempDirectories } from '../../helpers/temp-directory.js';
 /** What the notifications suites share: a movable clock, fresh databases, the module built for a test, a page app. */
 
 export const MAIL_FROM = 'Capacita <no-reply@capacita.test>';
-/** 09:00 in Bogotá (UTC−5). */
-export const START = new Date('2026-03-05T14:00:00.000Z');
+/**
+ * 09:00 in Bogotá (UTC−5), far ahead of the real clock: sent mail expires 90 days after
+ * sentAt (a TTL index) and the engine's TTL monitor runs on real time, so a test clock in
+ * the past would see its sent mail vanish at a random moment.
+ */
+export const START = new Date('2099-03-05T14:00:00.000Z');
 
 export interface TestClock extends Clock {
   advance(ms: number): void;

@@ -52,7 +52,7 @@ describe('the admin outbox pages', () => {
     expect(response.text).to.include('lucia.munoz@gobernacion-narino.test');
     expect(response.text).to.include('En cola');
     // 14:00 UTC is 09:00 in Bogotá.
-    expect(response.text).to.include('<time datetime="2026-03-05T14:00:00.000Z">2026-03-05 09:00</time>');
+    expect(response.text).to.include('<time datetime="2099-03-05T14:00:00.000Z">2099-03-05 09:00</time>');
     expect(response.text).to.include('se guarda como archivo .eml');
     expect(response.text).not.to.match(/<script|style=/);
   });
