@@ -70,20 +70,11 @@ interface SessionShape {
   agenda: AgendaItem[];
 }
 
-interface StoredSession {
+interface StoredSession extends Omit<SessionShape, 'cohortId'> {
   _id: Types.ObjectId;
   courseSlug: string;
   cohortId: Types.ObjectId | null;
   facilitatorId: Types.ObjectId;
-  title: string;
-  startsAt: Date;
-  endsAt: Date;
-  modality: Modality;
-  meetingUrl: string | null;
-  venue: string | null;
-  municipalityCode: string | null;
-  capacity: number | null;
-  agenda: AgendaItem[];
   status: 'scheduled' | 'cancelled';
   sequence: number;
   yesCount: number;
