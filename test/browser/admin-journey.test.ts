@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { registerAndSignIn } from '../helpers/factories.js';
-import { pageProblems, seriousAccessibilityViolations, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
 import { accountWithRoles } from '../helpers/web-session.js';
 
 /**
@@ -13,12 +12,6 @@ describe('in the browser: an administrator manages people', function () {
   this.timeout(120_000);
   const harness = useBrowserApp();
 
-  async function expectSoundPage(page: Page): Promise<void> {
-    const where = new URL(page.url()).pathname;
-    const violations = await seriousAccessibilityViolations(page);
-    expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
-    expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
-  }
 
   it('signs in, finds a person, changes a role and imports learners from a CSV file', async () => {
     const { baseUrl, newPage, testApp } = harness();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { pageProblems, seriousAccessibilityViolations, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
 import { courseFixture, sampleCourseFiles } from '../helpers/course-fixture.js';
 import { registerAndSignIn } from '../helpers/factories.js';
 
@@ -20,12 +20,6 @@ describe('in the browser: a learner finds a course, enrolls, studies and comes b
   });
   after(() => fixture.cleanUp());
 
-  async function expectSoundPage(page: Page): Promise<void> {
-    const where = new URL(page.url()).pathname;
-    const violations = await seriousAccessibilityViolations(page);
-    expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
-    expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
-  }
 
   async function signIn(page: Page, baseUrl: string, credentials: { email: string; password: string }): Promise<void> {
     await page.getByRole('link', { name: 'Iniciar sesión' }).click();

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
-import { pageProblems, seriousAccessibilityViolations, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
 
 /**
  * A person uses Capacita in a real browser, as they would: registers (choosing the
@@ -14,12 +13,6 @@ describe('in the browser: a person registers, signs in and out, and edits their 
   const email = `navegador.${Date.now().toString(36)}@example.org`;
   const password = 'clave-navegador-2026';
 
-  async function expectSoundPage(page: Page): Promise<void> {
-    const where = new URL(page.url()).pathname;
-    const violations = await seriousAccessibilityViolations(page);
-    expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
-    expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
-  }
 
   it('goes from registration to a signed-out session, with every page accessible', async () => {
     const { baseUrl, newPage } = harness();

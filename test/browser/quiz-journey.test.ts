@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { pageProblems, seriousAccessibilityViolations, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
 import { courseFixture, sampleCourseFiles } from '../helpers/course-fixture.js';
 import { registerAndSignIn } from '../helpers/factories.js';
 
@@ -20,12 +20,6 @@ describe('in the browser: a learner fails a quiz, retakes it, passes it, and the
   });
   after(() => fixture.cleanUp());
 
-  async function expectSoundPage(page: Page): Promise<void> {
-    const where = new URL(page.url()).pathname;
-    const violations = await seriousAccessibilityViolations(page);
-    expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
-    expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
-  }
 
   /** Answers every question, right or wrong, as a person does: by the labels. */
   async function answer(page: Page, right: boolean): Promise<void> {

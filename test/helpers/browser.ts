@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from './app.js';
 
@@ -123,4 +124,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.helpUrl})\n${violation.nodes.map((node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`).join('\n')}`);
+}
+
+/** The page passes the accessibility check and showed no script error, CSP violation or failed resource. */
+export async function expectSoundPage(page: Page): Promise<void> {
+  const where = new URL(page.url()).pathname;
+  const violations = await seriousAccessibilityViolations(page);
+  expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
+  expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
 }
