@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, createQuizWorld, enrolledLearner, rightAnswers, type QuizWorld } from './quiz-world.js';
+import { QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, enrolledLearner, rightAnswers, type QuizWorld, useQuizWorld } from './quiz-world.js';
 
 /**
  * "The API never sends correct answers to a learner before their submission": every
@@ -30,12 +30,10 @@ function answerDataIn(body: unknown, path = '$', parentKey = ''): string[] {
 
 describe('quizzes: no answer data reaches a learner before their submission', function () {
   this.timeout(60_000);
+  const quizWorld = useQuizWorld();
   let world: QuizWorld;
-  before(async () => {
-    world = await createQuizWorld();
-  });
-  after(async () => {
-    await world.close();
+  before(() => {
+    world = quizWorld();
   });
 
   it('the detector finds answer data where it is (the facilitator view, nested feedback, extra fields on options)', async () => {

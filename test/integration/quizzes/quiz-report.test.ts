@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { COURSE, QUIZ_ID, createQuizWorld, enrolledLearner, rightAnswers, staffAccount, staffEmail, startAttempt, type QuizWorld } from './quiz-world.js';
+import { COURSE, QUIZ_ID, enrolledLearner, rightAnswers, staffAccount, staffEmail, startAttempt, type QuizWorld, useQuizWorld } from './quiz-world.js';
 
 describe('the facilitator\'s quiz report', function () {
   this.timeout(60_000);
+  const quizWorld = useQuizWorld();
   let world: QuizWorld;
-  before(async () => {
-    world = await createQuizWorld();
-  });
-  after(async () => {
-    await world.close();
+  before(() => {
+    world = quizWorld();
   });
 
   const submit = async (learner: Awaited<ReturnType<typeof enrolledLearner>>, answers: Record<string, unknown>) => {

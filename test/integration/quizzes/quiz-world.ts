@@ -88,3 +88,18 @@ export async function startAttempt(world: QuizWorld, learner: SignedIn, quizId =
   const response = await request(world.ctx.app).post(`/api/v1/quizzes/${quizId}/attempts`).set(learner.auth).send({}).expect(status);
   return response.body;
 }
+
+/** The quiz world for the calling suite, closed after it: `const quizWorld = useQuizWorld();`. */
+export function useQuizWorld(extraCourses: string[] = []): () => QuizWorld {
+  let world: QuizWorld | undefined;
+  before(async () => {
+    world = await createQuizWorld(extraCourses);
+  });
+  after(async () => {
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error('useQuizWorld: the suite has not started');
+    return world;
+  };
+}

@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { registerAndSignIn } from '../../helpers/factories.js';
-import { COURSE, QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, createQuizWorld, enrolledLearner, rightAnswers, staffAccount, staffEmail, startAttempt, type QuizWorld } from './quiz-world.js';
+import { COURSE, QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, enrolledLearner, rightAnswers, staffAccount, staffEmail, startAttempt, type QuizWorld, useQuizWorld } from './quiz-world.js';
 
 describe('quizzes: the quiz, attempts, autosave and submit', function () {
   this.timeout(60_000);
+  const quizWorld = useQuizWorld();
   let world: QuizWorld;
-  before(async () => {
-    world = await createQuizWorld();
-  });
-  after(async () => {
-    await world.close();
+  before(() => {
+    world = quizWorld();
   });
   const api = () => request(world.ctx.app);
 

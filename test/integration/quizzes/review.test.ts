@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import request from 'supertest';
-import { QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, createQuizWorld, enrolledLearner, rightAnswers, startAttempt, type QuizWorld } from './quiz-world.js';
+import { QUIZ_ID, TIMED_COURSE, TIMED_QUIZ_ID, enrolledLearner, rightAnswers, startAttempt, type QuizWorld, useQuizWorld } from './quiz-world.js';
 
 /** `reviewOf`: what the quiz page may show of an attempt — never answers while it is open. */
 describe('quizzes: reviewOf (the result and the review the quiz allows)', function () {
   this.timeout(60_000);
+  const quizWorld = useQuizWorld();
   let world: QuizWorld;
-  before(async () => {
-    world = await createQuizWorld();
-  });
-  after(async () => {
-    await world.close();
+  before(() => {
+    world = quizWorld();
   });
   const actorOf = (learner: { id: string; email: string }) => ({ id: learner.id, email: learner.email, roles: ['learner' as const] });
 

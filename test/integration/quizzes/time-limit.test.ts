@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { COURSE, TIMED_COURSE, TIMED_QUIZ_ID, createQuizWorld, enrolledLearner, rightAnswers, startAttempt, type QuizWorld } from './quiz-world.js';
+import { COURSE, TIMED_COURSE, TIMED_QUIZ_ID, enrolledLearner, rightAnswers, startAttempt, type QuizWorld, useQuizWorld } from './quiz-world.js';
 
 const MINUTE = 60_000;
 
 describe('quizzes: the time limit, enforced by the server', function () {
   this.timeout(60_000);
+  const quizWorld = useQuizWorld();
   let world: QuizWorld;
-  before(async () => {
-    world = await createQuizWorld();
-  });
-  after(async () => {
-    await world.close();
+  before(() => {
+    world = quizWorld();
   });
   const api = () => request(world.ctx.app);
   const learnerOfTimedCourse = () => enrolledLearner(world, TIMED_COURSE);
