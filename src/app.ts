@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { courseFilesRouter, coursePagesRouter, coursesApiRouter } from './courses/index.js';
 import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from './enrollments/index.js';
-import { liveSessionsApiRouter } from './live-sessions/index.js';
+import { liveSessionPagesRouter, liveSessionsApiRouter, upcomingSessionLinks } from './live-sessions/index.js';
 import { questionBankApiRouter, questionBankPagesRouter, quizPagesRouter, quizReportApiRouter, quizReportPagesRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
 import type { Config } from './config.js';
@@ -34,6 +34,8 @@ export interface AppDependencies {
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+/** A calendar-feed address is a bearer secret (src/live-sessions/README.md): its token stays out of the request log. */
+const FEED_TOKEN_IN_PATH = /(\/calendar-feeds\/)[^/?#]+/;
 
 /** Builds the Express application from its dependencies; it does not listen. */
 export function createApp({ config, logger, database, services = buildServices({ config, logger, database }) }: AppDependencies): Express {
@@ -52,6 +54,7 @@ export function createApp({ config, logger, database, services = buildServices({
         return id;
       },
       autoLogging: { ignore: (request) => request.url === '/healthz' },
+      serializers: { req: (request: { url?: string }) => Object.assign(request, { url: request.url?.replace(FEED_TOKEN_IN_PATH, '$1[redacted]') }) },
     }),
   );
   app.use(
@@ -87,7 +90,7 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(quizzesApiRouter(services.quizzes));
   api.use(questionBankApiRouter(services.questionBank));
   api.use(quizReportApiRouter(services.quizReports));
-  api.use(liveSessionsApiRouter(services.liveSessions));
+  api.use(liveSessionsApiRouter(services.liveSessions, services.calendarFeed));
   api.use(notFound);
   app.use('/api/v1', api);
 
@@ -105,14 +108,25 @@ export function createApp({ config, logger, database, services = buildServices({
       logger,
       institution: { name: config.institutionName, contactEmail: config.privacyContactEmail },
       endSessionsOf: (userId) => endSessionsOf(database.connection, userId),
+      calendarFeed: { feedUrl: (userId) => services.calendarFeed.feedUrl(userId), resetFeedUrl: (userId) => services.calendarFeed.resetFeedUrl(userId) },
     }),
   );
-  web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, clock: services.clock }));
-  web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses }));
+  const liveSessionLinks = upcomingSessionLinks(services.liveSessions);
+  web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, liveSessions: liveSessionLinks, clock: services.clock }));
+  web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses, liveSessions: liveSessionLinks }));
   web.use(peoplePagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use(quizPagesRouter({ quizzes: services.quizzes, courses: services.courses }));
   web.use(quizReportPagesRouter({ reports: services.quizReports, courses: services.courses }));
   web.use(questionBankPagesRouter({ bank: services.questionBank, courses: services.courses }));
+  web.use(
+    liveSessionPagesRouter({
+      sessions: services.liveSessions,
+      courses: services.courses,
+      enrollments: services.enrollments,
+      institutionName: config.institutionName,
+      clock: services.clock,
+    }),
+  );
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
   // Reading the outbox and retrying a mail are separate permissions in the table.
   const canRead = authorize('outbox:read');

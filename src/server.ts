@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { CourseFileError } from './courses/index.js';
 import { connectDatabase } from './db/connection.js';
+import { startJobScheduler } from './jobs/index.js';
 import { buildServices, type Services } from './services.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
@@ -53,6 +54,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   await services.enrollments.republishPendingCompletions();
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();
+  const jobs = await startJobScheduler({ connection: database.connection, logger, jobs: services.jobs });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +74,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       deadline.unref();
       await closed;
       clearTimeout(deadline);
+      await jobs.stop();
       await stopDelivery();
       await database.close();
       logger.info('stopped');

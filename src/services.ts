@@ -5,7 +5,7 @@ import { createAccounts, type Accounts, type ExportSection } from './accounts/in
 import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
 import { createEventBus, type EventBus } from './shared/events.js';
-import { createLiveSessionsService, type LiveSessionsService } from './live-sessions/index.js';
+import { createCalendarFeedService, createLiveSessionsService, type CalendarFeedService, type LiveSessionsService } from './live-sessions/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import {
   createQuestionBankService,
@@ -15,6 +15,7 @@ import {
   type QuizReportService,
   type QuizzesService,
 } from './quizzes/index.js';
+import type { PeriodicJob } from './jobs/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
@@ -38,6 +39,9 @@ export interface Services {
   questionBank: QuestionBankService;
   quizReports: QuizReportService;
   liveSessions: LiveSessionsService;
+  calendarFeed: CalendarFeedService;
+  /** What the job scheduler runs (server.ts starts it). */
+  jobs: PeriodicJob[];
 }
 
 export interface ServiceDependencies {
@@ -88,7 +92,28 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   const quizzes = createQuizzesService({ connection, clock, courses, enrollments });
   const questionBank = createQuestionBankService({ connection, clock, courses });
   const quizReports = createQuizReportService({ connection, courses, contactsOf: (ids) => accounts.service.contactsOf(ids) });
-  const liveSessions = createLiveSessionsService({ connection, courses, enrollments, contactsOf: (ids) => accounts.service.contactsOf(ids), clock });
+  const liveSessions = createLiveSessionsService({
+    connection,
+    courses,
+    enrollments,
+    contactsOf: (ids) => accounts.service.contactsOf(ids),
+    mailer: notifications.mailer,
+    i18n,
+    baseUrl: config.baseUrl,
+    institutionName: config.institutionName ?? 'Capacita',
+    clock,
+    logger,
+  });
+  const calendarFeed = createCalendarFeedService({
+    connection,
+    courses,
+    enrollments,
+    actorFor: (userId) => accounts.service.actorFor(userId),
+    secret: config.sessionSecret,
+    baseUrl: config.baseUrl,
+    rateLimiter,
+    clock,
+  });
   exportSections.push(
     { name: 'enrollments', collect: (userId) => enrollments.myEnrollments(userId) },
     {
@@ -96,5 +121,6 @@ export function buildServices({ config, logger, database, clock = systemClock }:
       collect: async (userId) => (await quizzes.myAttempts({ id: userId, email: '', roles: ['learner'] }, { limit: 100_000 })).items,
     },
   );
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions };
+  const jobs = [...liveSessions.jobs];
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, jobs };
 }

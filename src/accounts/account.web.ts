@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { TFunction } from 'i18next';
+import { can } from '../shared/authorization.js';
 import { isAppError } from '../shared/errors.js';
 import { flash } from '../web/flash.js';
 import { emptyForm, errorSummary, fieldBuilder, type FormState } from '../web/form-fields.js';
@@ -24,6 +25,15 @@ function editPage(t: TFunction, state: FormState) {
   return { title: t('accounts:edit.title'), groups, summary: errorSummary(state.errors, fieldsOf(groups)), scripts: ['/js/territories.js'] };
 }
 
+/**
+ * A person's calendar-feed address (the live-sessions module's; app.ts hands it in,
+ * since accounts cannot depend on live-sessions).
+ */
+export interface CalendarFeedAddress {
+  feedUrl(userId: string): Promise<string>;
+  resetFeedUrl(userId: string): Promise<string>;
+}
+
 function deletePage(t: TFunction, state: FormState, hasPassword: boolean) {
   const field = fieldBuilder(state);
   const fields = hasPassword
@@ -32,17 +42,26 @@ function deletePage(t: TFunction, state: FormState, hasPassword: boolean) {
   return { title: t('accounts:delete.title'), fields, summary: errorSummary(state.errors, fields) };
 }
 
-export function accountRouter(accounts: Accounts): Router {
+export function accountRouter(accounts: Accounts, calendarFeed: CalendarFeedAddress): Router {
   const router = Router();
 
   router.get('/account', authorize('profile:read'), async (request, response) => {
-    const profile = await accounts.service.getProfile(signedInUser(request).id);
+    const user = signedInUser(request);
+    const profile = await accounts.service.getProfile(user.id);
     response.render('accounts/account', {
       title: request.t('accounts:account.title'),
       name: displayName(profile),
       profile,
       rows: profileRows(request.t, profile, (day) => formatCalendarDay(day, languageOf(request))),
+      calendarFeedUrl: can(user, 'live-sessions:feed') ? await calendarFeed.feedUrl(user.id) : undefined,
     });
+  });
+
+  // A new calendar address, for one that has leaked: the old one stops working at once.
+  router.post('/account/calendar-feed/reset', authorize('live-sessions:feed'), async (request, response) => {
+    await calendarFeed.resetFeedUrl(signedInUser(request).id);
+    flash(request, 'success', 'accounts:calendarFeed.resetDone');
+    response.redirect(303, '/account');
   });
 
   router.post('/account/verification', authorize('profile:update'), async (request, response) => {

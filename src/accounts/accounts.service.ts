@@ -32,6 +32,14 @@ export interface AccountsDependencies {
   exportSections?: ExportSection[];
 }
 
+/** How to address a person in a mail or a report. */
+export interface Contact {
+  name: string;
+  email: string | null;
+  /** The language they chose (`es` or `en`): mails go out in it. */
+  locale: string;
+}
+
 export interface ExportSection {
   name: string;
   collect(userId: string): Promise<unknown>;
@@ -116,10 +124,15 @@ export function createAccountsService(deps: AccountsDependencies) {
     },
 
     /** Names and emails of many people at once (for lists of enrolled people). */
-    async contactsOf(ids: string[]): Promise<Map<string, { name: string; email: string | null }>> {
+    async contactsOf(ids: string[]): Promise<Map<string, Contact>> {
       const valid = ids.filter((id) => Types.ObjectId.isValid(id));
-      const users = await User.find({ _id: { $in: valid } }, { givenName: 1, familyName: 1, email: 1 }).lean<UserRecord[]>();
-      return new Map(users.map((user) => [user._id.toHexString(), { name: [user.givenName, user.familyName].filter(Boolean).join(' '), email: user.email ?? null }]));
+      const users = await User.find({ _id: { $in: valid } }, { givenName: 1, familyName: 1, email: 1, locale: 1 }).lean<UserRecord[]>();
+      return new Map(
+        users.map((user) => [
+          user._id.toHexString(),
+          { name: [user.givenName, user.familyName].filter(Boolean).join(' '), email: user.email ?? null, locale: user.locale ?? 'es' },
+        ]),
+      );
     },
 
     /** The ids among `ids` that name no usable account. */

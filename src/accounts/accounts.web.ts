@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { RateLimiter } from '../rate-limits/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { WebPassport } from '../web/passport.js';
-import { accountRouter } from './account.web.js';
+import { accountRouter, type CalendarFeedAddress } from './account.web.js';
 import { authPagesRouter } from './auth.web.js';
 import type { Accounts } from './index.js';
 import { privacyRouter, type PrivacyPagesDependencies } from './privacy.web.js';
@@ -21,13 +21,15 @@ export interface AccountsWebDependencies {
   institution: PrivacyPagesDependencies['institution'];
   /** Ends every web session of a person (the web shell owns sessions). */
   endSessionsOf: (userId: string) => Promise<void>;
+  /** The person's calendar feed, shown on "My account" (from live-sessions). */
+  calendarFeed: CalendarFeedAddress;
 }
 
-export function accountsWebRouter({ accounts, passport, rateLimiter, logger, institution, endSessionsOf }: AccountsWebDependencies): Router {
+export function accountsWebRouter({ accounts, passport, rateLimiter, logger, institution, endSessionsOf, calendarFeed }: AccountsWebDependencies): Router {
   const router = Router();
   router.use(authPagesRouter({ accounts, passport, rateLimiter, logger, endSessionsOf }));
   router.use(registrationRouter(accounts));
-  router.use(accountRouter(accounts));
+  router.use(accountRouter(accounts, calendarFeed));
   router.use(privacyRouter({ accounts, institution }));
   return router;
 }

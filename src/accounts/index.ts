@@ -6,13 +6,14 @@ import { createAccountsService, type AccountsDependencies } from './accounts.ser
 import { createAuthService } from './auth.service.js';
 import { createImportService } from './import.service.js';
 
-export type { AccountsDependencies, ExportSection } from './accounts.service.js';
+export type { AccountsDependencies, Contact, ExportSection } from './accounts.service.js';
 export type { Profile } from './profile.js';
 export { displayName } from './profile.js';
 export { accountsApiRouter } from './accounts.api.js';
 export { accountsWebRouter, type AccountsWebDependencies } from './accounts.web.js';
 export { adminUsersWebRouter } from './admin.web.js';
 export { consentGate } from './privacy.web.js';
+export { territoryPicker, LOAD_MUNICIPALITIES } from './profile-form.js';
 export * as accountSchemas from './accounts.schemas.js';
 
 export function createAccounts(deps: AccountsDependencies) {

@@ -46,12 +46,49 @@ function territoryChoices(departmentCode: FormValues[string]): { departments: Ch
   };
 }
 
+/**
+ * The DIVIPOLA picker, `departmentCode` then `municipalityCode`: public/js/territories.js
+ * fills the municipalities when the department changes; without it, the button beside
+ * the department sends the form back with them (LOAD_MUNICIPALITIES). Shared with other
+ * forms that ask for a place (a live session's venue).
+ */
+export function territoryPicker(t: TFunction, state: FormState): Required<Pick<FieldGroup, 'fields' | 'statusId'>> {
+  const field = fieldBuilder(state);
+  const territories = territoryChoices(state.values.departmentCode);
+  const choose = t('accounts:form.choose');
+  return {
+    statusId: 'municipality-status',
+    fields: [
+      field.select('departmentCode', {
+        label: t('accounts:fields.departmentCode.label'),
+        choices: territories.departments,
+        placeholder: choose,
+        button: { value: LOAD_MUNICIPALITIES, label: t('accounts:form.loadMunicipalities') },
+        data: {
+          territory: 'department',
+          'municipality-select': 'field-municipalityCode',
+          status: 'municipality-status',
+        },
+      }),
+      field.select('municipalityCode', {
+        label: t('accounts:fields.municipalityCode.label'),
+        hint: territories.municipalities.length === 0 ? t('accounts:fields.municipalityCode.hint') : undefined,
+        choices: territories.municipalities,
+        placeholder: choose,
+        data: {
+          'loaded-message': t('accounts:form.municipalitiesLoaded'),
+          'failed-message': t('accounts:form.municipalitiesFailed'),
+        },
+      }),
+    ],
+  };
+}
+
 /** The profile's groups of fields: who you are, where, your organisation, the differential approach. */
 export function profileGroups(t: TFunction, state: FormState): FieldGroup[] {
   const field = fieldBuilder(state);
   const label = (name: string): string => t(`accounts:fields.${name}.label`);
   const hint = (name: string): string => t(`accounts:fields.${name}.hint`);
-  const territories = territoryChoices(state.values.departmentCode);
   const choose = t('accounts:form.choose');
   return [
     {
@@ -70,30 +107,7 @@ export function profileGroups(t: TFunction, state: FormState): FieldGroup[] {
     {
       legend: t('accounts:form.groups.territory'),
       hint: t('accounts:form.groups.territoryHint'),
-      statusId: 'municipality-status',
-      fields: [
-        field.select('departmentCode', {
-          label: label('departmentCode'),
-          choices: territories.departments,
-          placeholder: choose,
-          button: { value: LOAD_MUNICIPALITIES, label: t('accounts:form.loadMunicipalities') },
-          data: {
-            territory: 'department',
-            'municipality-select': 'field-municipalityCode',
-            status: 'municipality-status',
-          },
-        }),
-        field.select('municipalityCode', {
-          label: label('municipalityCode'),
-          hint: territories.municipalities.length === 0 ? hint('municipalityCode') : undefined,
-          choices: territories.municipalities,
-          placeholder: choose,
-          data: {
-            'loaded-message': t('accounts:form.municipalitiesLoaded'),
-            'failed-message': t('accounts:form.municipalitiesFailed'),
-          },
-        }),
-      ],
+      ...territoryPicker(t, state),
     },
     {
       legend: t('accounts:form.groups.organization'),

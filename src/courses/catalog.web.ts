@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { TFunction } from 'i18next';
+import type { Actor } from '../shared/authorization.js';
 import type { Clock } from '../shared/clock.js';
 import { departmentName } from '../territories/index.js';
-import { formatDate } from '../web/dates.js';
+import { formatDate, formatDateTime } from '../web/dates.js';
 import { emptyForm, fieldBuilder, type Choice, type FieldView } from '../web/form-fields.js';
 import { languageOf } from '../web/i18n.js';
 import { coursePath, lessonPath, quizPath } from './course-outline.js';
@@ -45,11 +46,27 @@ interface CohortFacts {
   enrolledCount: number;
 }
 
+/**
+ * The upcoming live sessions a person may see on the course page, as links. The
+ * live-sessions module provides it (app.ts); declared here by shape for the same reason
+ * as LearnerRecords.
+ */
+export interface LiveSessionLinks {
+  upcomingFor(
+    actor: Actor,
+    options: { courseSlug: string; limit: number },
+  ): Promise<ReadonlyArray<{ title: string; startsAt: string; href: string; response: 'yes' | 'no' | null }>>;
+}
+
 export interface CoursePagesDependencies {
   courses: CoursesService;
   learners: LearnerRecords;
+  liveSessions: LiveSessionLinks;
   clock: Clock;
 }
+
+/** How many upcoming live sessions the course page lists. */
+const UPCOMING_SESSIONS = 10;
 
 type CohortState = 'upcoming' | 'open' | 'full' | 'closed';
 
@@ -143,7 +160,7 @@ function standingOf(
   };
 }
 
-export function coursePagesRouter({ courses, learners, clock }: CoursePagesDependencies): Router {
+export function coursePagesRouter({ courses, learners, liveSessions, clock }: CoursePagesDependencies): Router {
   const router = Router();
 
   router.get('/courses', async (request, response) => {
@@ -180,10 +197,11 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
     const language = languageOf(request);
     const course = await courses.getCourse(String(request.params.slug));
     const user = request.user;
-    const [enrollment, cohorts, isStaff] = await Promise.all([
+    const [enrollment, cohorts, isStaff, upcoming] = await Promise.all([
       user ? learners.enrollmentOf(user.id, course.slug) : undefined,
       learners.listCohorts(course.slug),
       user ? courses.isFacilitatorOf(user, course.slug) : false,
+      user ? liveSessions.upcomingFor(user, { courseSlug: course.slug, limit: UPCOMING_SESSIONS }) : [],
     ]);
     const now = clock.now();
     const canRead = Boolean(enrollment) || isStaff;
@@ -234,9 +252,14 @@ export function coursePagesRouter({ courses, learners, clock }: CoursePagesDepen
       standing,
       enroll: standing ? undefined : enrollPanel(t, course, cohorts, now, language, Boolean(user)),
       cohorts: cohorts.filter((cohort) => new Date(cohort.endsAt) >= now).map((cohort) => cohortItem(t, cohort, now, language)),
-      // Live sessions arrive with their own module; until then there are none, and the
-      // page shows no section rather than an empty promise.
-      liveSessions: [] as Array<{ title: string; when: string; href: string }>,
+      // Those of the viewer's cohort, or all of them for the course's team; none for a visitor.
+      liveSessions: upcoming.map((session) => ({
+        title: session.title,
+        when: formatDateTime(session.startsAt, language),
+        href: session.href,
+        ...(session.response ? { responseText: t(`courses:course.liveSessionAnswer.${session.response}`) } : {}),
+      })),
+      scheduleSessionHref: isStaff ? `${coursePath(course.slug)}/live-sessions/new` : undefined,
       peopleHref: isStaff ? `${coursePath(course.slug)}/people` : undefined,
       questionBankHref: isStaff ? `${coursePath(course.slug)}/question-bank` : undefined,
     });

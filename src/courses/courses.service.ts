@@ -157,6 +157,17 @@ export function createCoursesService(deps: CoursesDependencies) {
       return (await models.Course.countDocuments({ _id: slug, facilitatorIds: actor.id })) > 0;
     },
 
+    /**
+     * The courses the actor is on the team of (`facilitatorIds`), under the same role rule
+     * as isFacilitatorOf. Unlike it, a manager gets only the courses they are assigned to:
+     * "every course" is a permission, not a list of their own courses (a personal calendar).
+     */
+    async facilitatedCourseSlugs(actor: Actor): Promise<string[]> {
+      if (!actor.roles.some((role) => role === 'facilitator' || role === 'manager' || role === 'admin')) return [];
+      const courses = await models.Course.find({ facilitatorIds: actor.id }, { _id: 1 }).sort({ _id: 1 }).lean<Array<{ _id: string }>>();
+      return courses.map((course) => course._id);
+    },
+
     /** `PUT /courses/:slug/facilitators` replaces the list; unknown ids change nothing. */
     async setFacilitators(slug: string, userIds: string[]): Promise<CourseView> {
       const unique = [...new Set(userIds)];

@@ -59,6 +59,13 @@ export interface EnrollmentView {
   lastLessonSlug: string | null;
 }
 
+/** An enrollment in the course team's list: who it is, and the live sessions they attended (non-cancelled ones). */
+export interface CourseEnrollmentView extends EnrollmentView {
+  name: string;
+  email: string | null;
+  attendedSessions: number;
+}
+
 /** An enrollment with the facts its progress is counted from: lessons done, module quizzes passed. */
 export interface EnrollmentDetail extends EnrollmentView {
   completedLessons: string[];
@@ -339,6 +346,15 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       if (updated) await evaluateCompletion(updated as unknown as StoredEnrollment, await deps.courses.getCourse(courseSlug));
     },
 
+    /** The courses a person is enrolled in, with their cohort (which live sessions are theirs). No course is read. */
+    async enrolledCoursesOf(userId: string): Promise<Array<{ courseSlug: string; cohortId: string | null }>> {
+      if (!Types.ObjectId.isValid(userId)) return [];
+      const enrollments = await Enrollment.find({ userId: new Types.ObjectId(userId) }, { courseSlug: 1, cohortId: 1 })
+        .sort({ courseSlug: 1 })
+        .lean<Array<Pick<StoredEnrollment, 'courseSlug' | 'cohortId'>>>();
+      return enrollments.map((enrollment) => ({ courseSlug: enrollment.courseSlug, cohortId: enrollment.cohortId ? enrollment.cohortId.toHexString() : null }));
+    },
+
     /** The user ids enrolled in a course, or in one of its cohorts (live-session invitees). */
     async enrolledUserIds(courseSlug: string, cohortId: string | null): Promise<string[]> {
       const filter: Record<string, unknown> = { courseSlug };
@@ -393,8 +409,8 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       }
     },
 
-    /** Who is enrolled and how far they are (facilitators of the course, managers). */
-    async courseEnrollments(courseSlug: string, cohortId?: string): Promise<Array<EnrollmentView & { name: string; email: string | null }>> {
+    /** Who is enrolled, how far they are and how many live sessions they attended (facilitators of the course, managers). */
+    async courseEnrollments(courseSlug: string, cohortId?: string): Promise<CourseEnrollmentView[]> {
       const course = await deps.courses.getCourse(courseSlug);
       const filter: Record<string, unknown> = { courseSlug };
       if (cohortId) {
@@ -405,7 +421,7 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       const contacts = await deps.contactsOf(enrollments.map((enrollment) => enrollment.userId.toHexString()));
       return enrollments.map((enrollment) => {
         const contact = contacts.get(enrollment.userId.toHexString());
-        return { ...view(enrollment, course), name: contact?.name ?? '', email: contact?.email ?? null };
+        return { ...view(enrollment, course), name: contact?.name ?? '', email: contact?.email ?? null, attendedSessions: enrollment.attendedSessions ?? 0 };
       });
     },
   };

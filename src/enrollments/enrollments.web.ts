@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
 import { coursePath, lessonPath, quizPath, neighboursOf, progressView, resumeLinkOf, type CoursesService, type CourseView } from '../courses/index.js';
+import type { Actor } from '../shared/authorization.js';
 import { AppError, isAppError } from '../shared/errors.js';
-import { formatDate } from '../web/dates.js';
+import { formatDate, formatDateTime } from '../web/dates.js';
 import { flash } from '../web/flash.js';
 import { readForm } from '../web/form-input.js';
 import { authorize, signedInUser } from '../web/guards.js';
@@ -17,10 +18,26 @@ import type { EnrollmentsService } from './enrollments.service.js';
  * its refusals into a message on the course page rather than an error page.
  */
 
+/**
+ * The upcoming live sessions a person may see, as links. The live-sessions module
+ * provides it (app.ts); declared here by shape, because live sessions depend on
+ * enrollments and not the other way round (ARCHITECTURE.md, rule 3).
+ */
+export interface LiveSessionLinks {
+  upcomingFor(
+    actor: Actor,
+    options: { limit: number },
+  ): Promise<ReadonlyArray<{ title: string; courseSlug: string; startsAt: string; href: string; response: 'yes' | 'no' | null }>>;
+}
+
 export interface EnrollmentPagesDependencies {
   enrollments: EnrollmentsService;
   courses: CoursesService;
+  liveSessions: LiveSessionLinks;
 }
+
+/** How many upcoming live sessions "My courses" lists. */
+const UPCOMING_SESSIONS = 10;
 
 /** Why an enrollment was refused, as the service says it (details.reason), or an unknown cohort. */
 const REFUSALS = new Set(['already_enrolled', 'closed', 'full', 'department', 'cohort_required']);
@@ -51,7 +68,7 @@ function outlineOf(t: TFunction, course: CourseView, currentSlug: string, done: 
   }));
 }
 
-export function enrollmentPagesRouter({ enrollments, courses }: EnrollmentPagesDependencies): Router {
+export function enrollmentPagesRouter({ enrollments, courses, liveSessions }: EnrollmentPagesDependencies): Router {
   const router = Router();
 
   router.post('/courses/:slug/enroll', authorize('enrollments:self'), async (request, response) => {
@@ -135,7 +152,7 @@ export function enrollmentPagesRouter({ enrollments, courses }: EnrollmentPagesD
     const t = request.t;
     const user = signedInUser(request);
     const language = languageOf(request);
-    const mine = await enrollments.myEnrollments(user.id);
+    const [mine, upcoming] = await Promise.all([enrollments.myEnrollments(user.id), liveSessions.upcomingFor(user, { limit: UPCOMING_SESSIONS })]);
     const items = await Promise.all(
       mine.map(async ({ courseSlug }) => {
         const [course, enrollment] = await Promise.all([courses.getCourse(courseSlug), enrollments.enrollmentOf(user.id, courseSlug)]);
@@ -151,9 +168,17 @@ export function enrollmentPagesRouter({ enrollments, courses }: EnrollmentPagesD
         };
       }),
     );
+    const courseTitles = new Map(await Promise.all([...new Set(upcoming.map((session) => session.courseSlug))].map(async (slug) => [slug, (await courses.getCourse(slug)).title] as const)));
     response.render('enrollments/my-courses', {
       title: t('enrollments:myCourses.title'),
       items: items.filter((item) => item !== undefined),
+      liveSessions: upcoming.map((session) => ({
+        title: session.title,
+        href: session.href,
+        course: { title: courseTitles.get(session.courseSlug) ?? session.courseSlug, href: coursePath(session.courseSlug) },
+        when: formatDateTime(session.startsAt, language),
+        answerText: t(`enrollments:myCourses.liveSessions.answer.${session.response ?? 'none'}`),
+      })),
     });
   });
 

@@ -2,7 +2,7 @@
  * Enrollments: cohorts, enrollment (self and bulk, capacity-safe), lesson reading and
  * progress, and course completion (completion-rules.ts; see README.md).
  */
-export { createEnrollmentsService, type EnrollmentsService, type EnrollmentView, type EnrollmentDetail, type CohortView, type EnrollmentsDependencies } from './enrollments.service.js';
+export { createEnrollmentsService, type EnrollmentsService, type EnrollmentView, type EnrollmentDetail, type CourseEnrollmentView, type CohortView, type EnrollmentsDependencies } from './enrollments.service.js';
 export { enrollmentsApiRouter } from './enrollments.api.js';
 export { enrollmentPagesRouter, type EnrollmentPagesDependencies } from './enrollments.web.js';
 export { peoplePagesRouter, type PeoplePagesDependencies } from './people.web.js';

@@ -62,6 +62,7 @@ export function peoplePagesRouter({ enrollments, courses }: PeoplePagesDependenc
         email: person.email ?? '',
         cohort: person.cohortId ? (cohortNames.get(person.cohortId) ?? '') : t('enrollments:people.noCohort'),
         progress: t('courses:progress.value', { progress: person.progress }),
+        attendedSessions: person.attendedSessions,
         status: person.status,
         statusText: t(`courses:enrollmentStatus.${person.status}`),
         enrolledOn: formatDate(person.enrolledAt, language),

@@ -33,16 +33,26 @@ const liveSessionSchema = new Schema(
     sequence: { type: Number, default: 0 },
     yesCount: { type: Number, default: 0 },
     noCount: { type: Number, default: 0 },
+    /** The series the session was scheduled in (one RRULE), if any; each occurrence is a session of its own. */
+    seriesId: { type: Schema.Types.ObjectId, default: null },
     /** Who was there, as last saved by the facilitator (a re-save replaces it). */
     attendees: { type: [Schema.Types.ObjectId], default: [] },
     attendanceSavedAt: { type: Date, default: null },
+    /** Raised with every change; cleared once the invitees' notices for that change are queued. */
+    noticesPending: { type: Boolean, default: false },
+    /** Reminders not yet sent for the current start time; a reschedule sets them again. */
+    remindersDue: { type: [String], enum: ['reminder24h', 'reminder1h'], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'live_sessions', versionKey: false },
 );
 liveSessionSchema.index({ courseSlug: 1, startsAt: 1 });
+liveSessionSchema.index({ seriesId: 1, startsAt: 1 }, { sparse: true });
 liveSessionSchema.index({ facilitatorId: 1, status: 1, startsAt: 1 });
+// What the background jobs look for: notices left unsent by a crash, and reminders coming due.
+liveSessionSchema.index({ noticesPending: 1, updatedAt: 1 });
+liveSessionSchema.index({ remindersDue: 1, startsAt: 1 });
 
 /** One answer per person and session (unique: never check-then-insert). */
 const rsvpSchema = new Schema(

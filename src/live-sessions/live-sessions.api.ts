@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { authorize, signedInUser } from '../web/guards.js';
 import { parseInput } from '../web/validate.js';
+import type { CalendarFeedService } from './live-sessions.feed.js';
 import { attendanceSchema, createSessionSchema, rsvpSchema, updateSessionSchema } from './live-sessions.schemas.js';
 import type { LiveSessionsService } from './live-sessions.service.js';
 
@@ -8,7 +9,7 @@ import type { LiveSessionsService } from './live-sessions.service.js';
 
 const idOf = (request: Request): string => String(request.params.id);
 
-export function liveSessionsApiRouter(sessions: LiveSessionsService): Router {
+export function liveSessionsApiRouter(sessions: LiveSessionsService, feed: CalendarFeedService): Router {
   const router = Router();
 
   router.post('/courses/:slug/live-sessions', authorize('live-sessions:schedule'), async (request, response) => {
@@ -47,6 +48,21 @@ export function liveSessionsApiRouter(sessions: LiveSessionsService): Router {
   router.put('/live-sessions/:id/attendance', authorize('live-sessions:attendance'), async (request, response) => {
     const { present } = parseInput(attendanceSchema, request.body, request.t);
     response.json(await sessions.recordAttendance(signedInUser(request), idOf(request), present));
+  });
+
+  router.get('/me/calendar-feed', authorize('live-sessions:feed'), async (request, response) => {
+    response.json({ url: await feed.feedUrl(signedInUser(request).id) });
+  });
+
+  // README.md: an addition to API.md, the way to revoke a feed address that has leaked.
+  router.post('/me/calendar-feed/reset', authorize('live-sessions:feed'), async (request, response) => {
+    response.json({ url: await feed.resetFeedUrl(signedInUser(request).id) });
+  });
+
+  // Public: the token in the path is the credential (calendar programs send no header). Limited per address.
+  router.get('/calendar-feeds/:token.ics', async (request, response) => {
+    const body = await feed.feedCalendar(String(request.params.token), { address: request.ip ?? 'unknown', calendarName: request.t('live-sessions:feed.calendarName') });
+    response.set('Cache-Control', 'private, max-age=300').type('text/calendar; charset=utf-8').send(body);
   });
 
   return router;

@@ -29,7 +29,11 @@ const sessionFields = {
  * each modality needs) are checked by the service on the whole session, so that a
  * PATCH is held to them on the merged result.
  */
-export const createSessionSchema = z.strictObject(sessionFields);
+export const createSessionSchema = z.strictObject({
+  ...sessionFields,
+  /** An RFC 5545 RRULE (`FREQ=WEEKLY;COUNT=6`): schedules a series of sessions, the first at `startsAt`. */
+  recurrence: z.string().trim().min(1).max(300).optional(),
+});
 export const updateSessionSchema = z.strictObject(sessionFields).partial();
 export const rsvpSchema = z.strictObject({ response: z.enum(['yes', 'no']) });
 export const attendanceSchema = z.strictObject({ present: z.array(objectId).max(10_000) });

@@ -1,88 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { i18n } from 'i18next';
 import { Types, type Connection } from 'mongoose';
+import type { Contact } from '../accounts/index.js';
 import type { CoursesService } from '../courses/index.js';
 import type { EnrollmentsService } from '../enrollments/index.js';
 import type { Actor } from '../shared/authorization.js';
+import type { PeriodicJob } from '../jobs/index.js';
+import type { Mailer } from '../notifications/index.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
 import { municipalityName } from '../territories/index.js';
 import { holidaysDuring } from './holidays.js';
 import { liveSessionModels } from './live-session.model.js';
+import { view, type SessionShape, type StoredSession, type LiveSessionView } from './live-session.view.js';
 import type { CreateSessionInput, UpdateSessionInput } from './live-sessions.schemas.js';
 import { calendarOf } from './live-sessions.ics.js';
+import { createSessionNotices, remindersDueFor } from './live-sessions.notices.js';
+import { occurrencesOf, RecurrenceError } from './recurrence.js';
 
 export interface LiveSessionsDependencies {
   connection: Connection;
   courses: Pick<CoursesService, 'getCourse' | 'isFacilitatorOf'>;
   enrollments: Pick<EnrollmentsService, 'enrollmentOf' | 'enrolledUserIds' | 'listCohorts' | 'setAttendedSessions'>;
-  /** Names and emails by user id (the calendar's ORGANIZER). */
-  contactsOf(ids: string[]): Promise<Map<string, { name: string; email: string | null }>>;
+  /** Names, emails and languages by user id (invitees, and the calendar's ORGANIZER). */
+  contactsOf(ids: string[]): Promise<Map<string, Contact>>;
+  mailer: Mailer;
+  i18n: i18n;
+  /** For the links in mails. */
+  baseUrl: string;
+  institutionName: string;
   clock: Clock;
+  logger: Logger;
 }
 
-export type Modality = 'virtual' | 'in_person' | 'hybrid';
+export type { Modality, AgendaItemView, LiveSessionView } from './live-session.view.js';
 
-export interface AgendaItemView {
-  startsAt: string;
-  topic: string;
-  responsible: string;
-}
-
-export interface LiveSessionView {
-  id: string;
-  courseSlug: string;
-  cohortId: string | null;
-  facilitatorId: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  modality: Modality;
-  meetingUrl: string | null;
-  venue: string | null;
-  municipalityCode: string | null;
-  capacity: number | null;
-  agenda: AgendaItemView[];
-  status: 'scheduled' | 'cancelled';
-  sequence: number;
-  rsvpCounts: { yes: number; no: number };
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface AgendaItem {
-  startsAt: Date;
-  topic: string;
-  responsible: string;
-}
-
-/** The fields the rules between fields are checked on (create, and PATCH after merging). */
-interface SessionShape {
-  title: string;
-  startsAt: Date;
-  endsAt: Date;
-  modality: Modality;
-  meetingUrl: string | null;
-  venue: string | null;
-  municipalityCode: string | null;
-  capacity: number | null;
-  cohortId: string | null;
-  agenda: AgendaItem[];
-}
-
-interface StoredSession extends Omit<SessionShape, 'cohortId'> {
-  _id: Types.ObjectId;
-  courseSlug: string;
-  cohortId: Types.ObjectId | null;
-  facilitatorId: Types.ObjectId;
-  status: 'scheduled' | 'cancelled';
-  sequence: number;
-  yesCount: number;
-  noCount: number;
-  attendees: Types.ObjectId[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** What scheduling answers: the (first) session, holiday warnings, and the series when a recurrence was asked for. */
+export type ScheduledSessions = LiveSessionView & {
+  warnings: string[];
+  series?: { id: string; sessions: Array<{ id: string; startsAt: string; endsAt: string }> };
+};
 
 const HOUR_MS = 3_600_000;
 /** How long a scheduling lock is held at most: longer than any check-and-insert. */
@@ -92,29 +51,6 @@ const LOCK_WAIT_MS = 10_000;
 
 function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number } | undefined)?.code === 11000;
-}
-
-function view(session: StoredSession): LiveSessionView {
-  return {
-    id: session._id.toHexString(),
-    courseSlug: session.courseSlug,
-    cohortId: session.cohortId ? session.cohortId.toHexString() : null,
-    facilitatorId: session.facilitatorId.toHexString(),
-    title: session.title,
-    startsAt: session.startsAt.toISOString(),
-    endsAt: session.endsAt.toISOString(),
-    modality: session.modality,
-    meetingUrl: session.meetingUrl ?? null,
-    venue: session.venue ?? null,
-    municipalityCode: session.municipalityCode ?? null,
-    capacity: session.capacity ?? null,
-    agenda: (session.agenda ?? []).map((item) => ({ startsAt: item.startsAt.toISOString(), topic: item.topic, responsible: item.responsible })),
-    status: session.status,
-    sequence: session.sequence,
-    rsvpCounts: { yes: session.yesCount, no: session.noCount },
-    createdAt: session.createdAt.toISOString(),
-    updatedAt: session.updatedAt.toISOString(),
-  };
 }
 
 /**
@@ -139,6 +75,60 @@ function ruleViolations(session: SessionShape, now: Date, checkFuture: boolean):
 
 export function createLiveSessionsService(deps: LiveSessionsDependencies) {
   const { LiveSession, LiveSessionRsvp, LiveSessionLock } = liveSessionModels(deps.connection);
+  const logger = deps.logger.child({ module: 'live-sessions' });
+  const notices = createSessionNotices({
+    models: { LiveSession, LiveSessionRsvp },
+    mailer: deps.mailer,
+    i18n: deps.i18n,
+    baseUrl: deps.baseUrl,
+    institutionName: deps.institutionName,
+    courseTitleOf: async (courseSlug) => (await deps.courses.getCourse(courseSlug)).title,
+    inviteesOf: (courseSlug, cohortId) => deps.enrollments.enrolledUserIds(courseSlug, cohortId),
+    contactsOf: deps.contactsOf,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+
+  /**
+   * The change is saved whatever happens to its mail: if queuing fails (the database
+   * went away mid-way), `noticesPending` stays set and the pending-notices job finishes.
+   */
+  async function announce(sessions: StoredSession | StoredSession[]): Promise<void> {
+    const all = Array.isArray(sessions) ? sessions : [sessions];
+    try {
+      await (all.length > 1 ? notices.announceSeries(all) : notices.announce(all[0]!));
+    } catch (error) {
+      logger.error({ err: error, sessionIds: all.map((session) => session._id.toHexString()) }, 'live session notices not queued yet; the job will retry');
+    }
+  }
+
+  /**
+   * The occurrences of a recurring session: each a session of its own (its own calendar
+   * UID, RSVPs and attendance), shifted with its agenda from the first one.
+   */
+  function seriesOf(first: SessionShape, rule: string): SessionShape[] {
+    let starts: Date[];
+    try {
+      starts = occurrencesOf(rule, first.startsAt);
+    } catch (error) {
+      if (!(error instanceof RecurrenceError)) throw error;
+      throw new AppError('validation_failed', 'The recurrence rule cannot be used.', { fields: { recurrence: `validation.${error.key}` } });
+    }
+    const duration = first.endsAt.getTime() - first.startsAt.getTime();
+    const shapes = starts.map((startsAt) => {
+      const shift = startsAt.getTime() - first.startsAt.getTime();
+      return {
+        ...first,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + duration),
+        agenda: first.agenda.map((item) => ({ ...item, startsAt: new Date(item.startsAt.getTime() + shift) })),
+      };
+    });
+    if (shapes.some((shape, index) => index > 0 && shape.startsAt < shapes[index - 1]!.endsAt)) {
+      throw new AppError('validation_failed', 'The occurrences of the series overlap each other.', { fields: { recurrence: 'validation.recurrenceOverlaps' } });
+    }
+    return shapes;
+  }
 
   /**
    * No double booking, also under concurrency. Two requests for one facilitator could
@@ -238,12 +228,22 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
     await deps.enrollments.setAttendedSessions(courseSlug, counts);
   }
 
+  /** Run once across processes by the job scheduler (src/jobs). */
+  const jobs: PeriodicJob[] = [
+    { name: 'live-sessions:reminders', intervalMs: 60_000, run: () => notices.sendDueReminders() },
+    { name: 'live-sessions:pending-notices', intervalMs: 60_000, run: () => notices.announcePending() },
+  ];
+
   return {
+    jobs,
+    sendDueReminders: () => notices.sendDueReminders(),
+    announcePending: () => notices.announcePending(),
+
     /** Schedules a session; the warnings (holidays) do not stop it. */
-    async scheduleSession(actor: Actor, courseSlug: string, input: CreateSessionInput): Promise<LiveSessionView & { warnings: string[] }> {
+    async scheduleSession(actor: Actor, courseSlug: string, input: CreateSessionInput): Promise<ScheduledSessions> {
       await deps.courses.getCourse(courseSlug);
       await ensureFacilitates(actor, courseSlug);
-      const shape: SessionShape = {
+      const first: SessionShape = {
         title: input.title,
         startsAt: input.startsAt,
         endsAt: input.endsAt,
@@ -253,26 +253,37 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
         municipalityCode: input.municipalityCode ?? null,
         capacity: input.capacity ?? null,
         cohortId: input.cohortId ?? null,
-        agenda: input.agenda ?? [],
+        agenda: [...(input.agenda ?? [])].sort((x, y) => x.startsAt.getTime() - y.startsAt.getTime()),
       };
-      ensureRules(shape, true);
-      await ensureCohortOf(courseSlug, shape.cohortId);
+      ensureRules(first, true);
+      const shapes = input.recurrence === undefined ? [first] : seriesOf(first, input.recurrence);
+      await ensureCohortOf(courseSlug, first.cohortId);
       const facilitatorId = new Types.ObjectId(actor.id);
+      const seriesId = shapes.length > 1 ? new Types.ObjectId() : null;
       const created = await withFacilitatorLock(actor.id, async () => {
-        await ensureNoOverlap(facilitatorId, shape.startsAt, shape.endsAt);
+        for (const shape of shapes) await ensureNoOverlap(facilitatorId, shape.startsAt, shape.endsAt);
         const now = deps.clock.now();
-        const document = await LiveSession.create({
-          ...shape,
-          cohortId: shape.cohortId ? new Types.ObjectId(shape.cohortId) : null,
-          agenda: [...shape.agenda].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
-          courseSlug,
-          facilitatorId,
-          createdAt: now,
-          updatedAt: now,
-        });
-        return document.toObject() as unknown as StoredSession;
+        const documents = await LiveSession.insertMany(
+          shapes.map((shape) => ({
+            ...shape,
+            cohortId: shape.cohortId ? new Types.ObjectId(shape.cohortId) : null,
+            courseSlug,
+            facilitatorId,
+            seriesId,
+            noticesPending: true,
+            remindersDue: remindersDueFor(shape.startsAt, now),
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
+        return documents.map((document) => document.toObject() as unknown as StoredSession);
       });
-      return { ...view(created), warnings: holidaysDuring(created.startsAt, created.endsAt).map((name) => `holiday:${name}`) };
+      await announce(created);
+      const warnings = [...new Set(created.flatMap((session) => holidaysDuring(session.startsAt, session.endsAt).map((name) => `holiday:${name}`)))];
+      const series = seriesId
+        ? { id: seriesId.toHexString(), sessions: created.map((session) => ({ id: session._id.toHexString(), startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString() })) }
+        : undefined;
+      return { ...view(created[0]!), warnings, ...(series ? { series } : {}) };
     },
 
     /** A course's sessions: all of them for its team; for a learner, those they are invited to. */
@@ -325,6 +336,9 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
               ...merged,
               cohortId: merged.cohortId ? new Types.ObjectId(merged.cohortId) : null,
               agenda: [...merged.agenda].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
+              noticesPending: true,
+              // A new start time brings its own reminders, even if the old ones went out.
+              ...(isMoved ? { remindersDue: remindersDueFor(merged.startsAt, deps.clock.now()) } : {}),
               updatedAt: deps.clock.now(),
             },
             $inc: { sequence: 1 },
@@ -338,6 +352,7 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
         }
         throw new AppError('conflict', 'The session was changed meanwhile; reload it.', { reason: now.status === 'cancelled' ? 'cancelled' : 'changed' });
       });
+      await announce(updated);
       return view(updated);
     },
 
@@ -347,11 +362,12 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
       await ensureFacilitates(actor, current.courseSlug);
       const cancelled = await LiveSession.findOneAndUpdate(
         { _id: current._id, status: 'scheduled' },
-        { $set: { status: 'cancelled', updatedAt: deps.clock.now() }, $inc: { sequence: 1 } },
+        { $set: { status: 'cancelled', noticesPending: true, remindersDue: [], updatedAt: deps.clock.now() }, $inc: { sequence: 1 } },
         { returnDocument: 'after', lean: true },
       );
       if (!cancelled) return view(await findSession(id));
       const session = cancelled as unknown as StoredSession;
+      await announce(session);
       await refreshAttendance(session.courseSlug, session.attendees.map((attendee) => attendee.toHexString()));
       return view(session);
     },
@@ -429,6 +445,86 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
       );
       await refreshAttendance(session.courseSlug, [...session.attendees.map((attendee) => attendee.toHexString()), ...marked]);
       return { present: marked.length, absent: invitees.size - marked.length };
+    },
+
+    /**
+     * A session with the viewer's place in it (its page): whether they are of the
+     * course's team, whether they are invited, and their answer.
+     */
+    async sessionForViewer(
+      actor: Actor,
+      id: string,
+    ): Promise<{ session: LiveSessionView; isTeam: boolean; isInvited: boolean; response: 'yes' | 'no' | null }> {
+      const session = await findSession(id);
+      const [isTeam, isInvited] = await Promise.all([deps.courses.isFacilitatorOf(actor, session.courseSlug), isInvitee(actor, session)]);
+      if (!isTeam && !isInvited) throw new AppError('forbidden', 'This session is not for you.', { reason: 'not_invited' });
+      const answer = isInvited
+        ? await LiveSessionRsvp.findOne({ sessionId: session._id, userId: new Types.ObjectId(actor.id) }, { response: 1 }).lean<{ response: 'yes' | 'no' }>()
+        : null;
+      return { session: view(session), isTeam, isInvited, response: answer?.response ?? null };
+    },
+
+    /**
+     * The facilitator's roster: every invitee with their answer and whether they were
+     * marked present, and whether attendance may be recorded now (from one hour before
+     * the start, while the session is not cancelled: recordAttendance's rules).
+     */
+    async roster(
+      actor: Actor,
+      id: string,
+    ): Promise<{
+      session: LiveSessionView;
+      isOpen: boolean;
+      opensAt: string;
+      people: Array<{ userId: string; name: string; email: string | null; response: 'yes' | 'no' | null; isPresent: boolean }>;
+    }> {
+      const session = await findSession(id);
+      await ensureFacilitates(actor, session.courseSlug);
+      const invitees = await deps.enrollments.enrolledUserIds(session.courseSlug, session.cohortId?.toHexString() ?? null);
+      const [contacts, answers] = await Promise.all([
+        deps.contactsOf(invitees),
+        LiveSessionRsvp.find({ sessionId: session._id }, { userId: 1, response: 1 }).lean<Array<{ userId: Types.ObjectId; response: 'yes' | 'no' }>>(),
+      ]);
+      const responses = new Map(answers.map((answer) => [answer.userId.toHexString(), answer.response]));
+      const present = new Set((session.attendees ?? []).map((attendee) => attendee.toHexString()));
+      const people = invitees
+        .map((userId) => {
+          const contact = contacts.get(userId);
+          return { userId, name: contact?.name ?? '', email: contact?.email ?? null, response: responses.get(userId) ?? null, isPresent: present.has(userId) };
+        })
+        // By name, as a facilitator looks for people on a printed list; anonymised accounts (no name) last.
+        .sort((a, b) => Number(a.name === '') - Number(b.name === '') || a.name.localeCompare(b.name, 'es', { sensitivity: 'base' }) || (a.email ?? '').localeCompare(b.email ?? ''));
+      const opensAt = new Date(session.startsAt.getTime() - HOUR_MS);
+      return { session: view(session), isOpen: session.status === 'scheduled' && deps.clock.now() >= opensAt, opensAt: opensAt.toISOString(), people };
+    },
+
+    /**
+     * The sessions still to come or under way, not cancelled, that a person may see,
+     * soonest first, with their answer. With `courseSlug`: that course's, for its team or
+     * its invitees. Without: those they are invited to in any course, those they lead,
+     * and those of the courses they are assigned to facilitate — not of every course a
+     * manager may act on, which would be the whole programme.
+     */
+    async upcomingFor(actor: Actor, { courseSlug, limit }: { courseSlug?: string; limit: number }): Promise<Array<LiveSessionView & { response: 'yes' | 'no' | null }>> {
+      const candidates = await LiveSession.find({ ...(courseSlug ? { courseSlug } : {}), status: 'scheduled', endsAt: { $gt: deps.clock.now() } })
+        .sort({ startsAt: 1, _id: 1 })
+        .lean<StoredSession[]>();
+      // Across courses, "on the team" means assigned to it: asked as a plain facilitator, a manager is not on every course.
+      const teamActor: Actor = courseSlug || !actor.roles.some((role) => role !== 'learner') ? actor : { ...actor, roles: ['facilitator'] };
+      const isTeamOf = new Map<string, Promise<boolean>>();
+      const visible: StoredSession[] = [];
+      for (const session of candidates) {
+        if (visible.length >= limit) break;
+        if (!isTeamOf.has(session.courseSlug)) isTeamOf.set(session.courseSlug, deps.courses.isFacilitatorOf(teamActor, session.courseSlug));
+        const isLeading = session.facilitatorId.toHexString() === actor.id;
+        if (isLeading || (await isTeamOf.get(session.courseSlug)!) || (await isInvitee(actor, session))) visible.push(session);
+      }
+      const answers = await LiveSessionRsvp.find(
+        { userId: new Types.ObjectId(actor.id), sessionId: { $in: visible.map((session) => session._id) } },
+        { sessionId: 1, response: 1 },
+      ).lean<Array<{ sessionId: Types.ObjectId; response: 'yes' | 'no' }>>();
+      const responses = new Map(answers.map((answer) => [answer.sessionId.toHexString(), answer.response]));
+      return visible.map((session) => ({ ...view(session), response: responses.get(session._id.toHexString()) ?? null }));
     },
   };
 }

@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   'live-sessions:rsvp': EVERYONE,
   /** Facilitators only on the courses they are assigned to (checked by the service). */
   'live-sessions:attendance': ['facilitator', 'manager', 'admin'],
+  /** One's own calendar feed: its secret address, and a new one that revokes it. */
+  'live-sessions:feed': EVERYONE,
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

@@ -30,3 +30,13 @@ export function formatCalendarDay(day: string, language: string): string {
   const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
   return format(new TZDate(year, month - 1, date, TIME_ZONE), 'PP', { in: inBogota, locale: localeOf(language) });
 }
+
+/** The time of day in Bogotá on a 24-hour clock, `14:30`: how agendas and invitations print it. */
+export function formatClockTime(instant: Date | string): string {
+  return format(new Date(instant), 'HH:mm', { in: inBogota });
+}
+
+/** The day in full, `sábado, 21 de noviembre de 2026` (es), in Bogotá time. */
+export function formatLongDate(instant: Date | string, language: string): string {
+  return format(new Date(instant), 'PPPP', { in: inBogota, locale: localeOf(language) });
+}

@@ -5,7 +5,7 @@ import type { Request, RequestHandler } from 'express';
  * stored as i18n keys, translated when shown, and taken out of the session only by a
  * page that renders, so an intermediate redirect does not swallow them.
  */
-export type FlashKind = 'success' | 'info' | 'error';
+export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 
 export interface FlashMessage {
   kind: FlashKind;

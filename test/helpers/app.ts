@@ -70,3 +70,23 @@ export function useTestApp(environment?: Record<string, string>, clock?: Clock):
     return testApp;
   };
 }
+
+export interface SecondInstance {
+  database: Database;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * What a second app process would have: its own connection to the same database and
+ * its own services (jobs, outbox, locks), for tests of work shared between processes.
+ */
+export async function secondInstance(ctx: TestApp, clock?: Clock): Promise<SecondInstance> {
+  const logger = createLogger(ctx.config.logLevel);
+  const database = await connectDatabase(ctx.config, logger);
+  return {
+    database,
+    services: buildServices({ config: ctx.config, logger, database, ...(clock ? { clock } : {}) }),
+    close: () => database.close(),
+  };
+}

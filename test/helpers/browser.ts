@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Clock } from '../../src/shared/clock.js';
 import { createTestApp, type TestApp } from './app.js';
 
 /**
@@ -28,15 +29,18 @@ export interface BrowserHarness {
 
 const problemsOf = new WeakMap<Page, string[]>();
 
-/** `environment` is handed to the app's configuration (a suite's own COURSES_DIR, for one). */
-export function useBrowserApp(environment: Record<string, string> = {}): () => BrowserHarness {
+/**
+ * `environment` is handed to the app's configuration (a suite's own COURSES_DIR, for one);
+ * `clock`, to its services (a TestClock the suite moves: the browser keeps real time).
+ */
+export function useBrowserApp(environment: Record<string, string> = {}, clock?: Clock): () => BrowserHarness {
   let harness: BrowserHarness | undefined;
   let server: Server | undefined;
   let profile: string | undefined;
 
   before(async function () {
     this.timeout(60_000);
-    const testApp = await createTestApp(environment);
+    const testApp = await createTestApp(environment, clock);
     server = createServer(testApp.app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -42,6 +42,27 @@ export const SAMPLE_QUIZ = `::unica:: ¿Qué entidad produce la DIVIPOLA? {=El D
 ::parejas:: Empareje cada código con su departamento. {=05 -> Antioquia =11 -> Bogotá D.C. =76 -> Valle del Cauca}
 `;
 
+/** A course with one short lesson that completes only once its learner attended one live session. */
+export function liveSessionCourseFiles(slug = 'curso-con-sesiones', title = 'Curso con sesiones'): Record<string, string> {
+  return {
+    [`${slug}/course.yaml`]: `title: ${title}
+summary: Se completa asistiendo a una sesión en vivo.
+hours: 4
+language: es
+modules:
+  - slug: unico
+    title: Único módulo
+completion:
+  passingScore: 70
+  minLiveSessionsAttended: 1
+enrollment: open
+certificate:
+  enabled: false
+`,
+    [`${slug}/unico/01-inicio.md`]: '---\ntitle: Inicio\nminutes: 5\n---\n\nHola.\n',
+  };
+}
+
 /** One small, valid course: two modules, a quiz, an image. */
 export function sampleCourseFiles(slug = 'curso-de-prueba'): Record<string, string> {
   return {

@@ -93,6 +93,11 @@ export const API_ROUTES: Row[] = [
   { method: 'GET', path: '/api/v1/live-sessions/:id/ics', may: SIGNED_IN },
   { method: 'POST', path: '/api/v1/live-sessions/:id/rsvp', may: SIGNED_IN, body: { response: 'yes' } },
   { method: 'PUT', path: '/api/v1/live-sessions/:id/attendance', may: ['facilitator', 'manager', 'admin'], body: { present: [] } },
+  // One's own calendar feed (the reset only changes the caller's own address).
+  { method: 'GET', path: '/api/v1/me/calendar-feed', may: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/me/calendar-feed/reset', may: SIGNED_IN },
+  // Public: the secret token in the path is the credential (a made-up one is 404).
+  { method: 'GET', path: '/api/v1/calendar-feeds/:token.ics', may: EVERYONE },
 ];
 
 const OTHER_ROUTES: Row[] = [
@@ -132,6 +137,7 @@ export const PAGE_ROUTES: Row[] = [
   page('GET', '/account/export', SIGNED_IN),
   page('GET', '/account/delete', SIGNED_IN),
   page('POST', '/account/delete', SIGNED_IN, { password: 'no-es-la-clave' }),
+  page('POST', '/account/calendar-feed/reset', SIGNED_IN),
   page('GET', '/courses', EVERYONE),
   page('GET', '/courses/:slug', EVERYONE),
   page('POST', '/courses/:slug/enroll', SIGNED_IN, {}),
@@ -155,6 +161,20 @@ export const PAGE_ROUTES: Row[] = [
   page('GET', '/courses/:slug/question-bank.gift', ['facilitator', 'manager', 'admin']),
   page('GET', '/courses/:slug/question-bank/:questionId/edit', ['facilitator', 'manager', 'admin']),
   page('POST', '/courses/:slug/question-bank/:questionId/edit', ['facilitator', 'manager', 'admin'], { gift: '::a:: x {T}' }),
+  // Live-session pages: the course's team schedules, edits, cancels and takes attendance; invited learners read and
+  // answer (checked by the service). The probe's course and session do not exist (404), so only the role gate shows.
+  page('GET', '/courses/:slug/live-sessions/new', ['facilitator', 'manager', 'admin']),
+  page('POST', '/courses/:slug/live-sessions', ['facilitator', 'manager', 'admin'], {}),
+  page('GET', '/live-sessions/:id', SIGNED_IN),
+  page('POST', '/live-sessions/:id/rsvp', SIGNED_IN, { response: 'yes' }),
+  page('GET', '/live-sessions/:id/calendar.ics', SIGNED_IN),
+  page('GET', '/live-sessions/:id/agenda', SIGNED_IN),
+  page('GET', '/live-sessions/:id/edit', ['facilitator', 'manager', 'admin']),
+  page('POST', '/live-sessions/:id/edit', ['facilitator', 'manager', 'admin'], {}),
+  page('GET', '/live-sessions/:id/cancel', ['facilitator', 'manager', 'admin']),
+  page('POST', '/live-sessions/:id/cancel', ['facilitator', 'manager', 'admin']),
+  page('GET', '/live-sessions/:id/attendance', ['facilitator', 'manager', 'admin']),
+  page('POST', '/live-sessions/:id/attendance', ['facilitator', 'manager', 'admin'], {}),
   page('GET', '/admin/users', ['admin']),
   page('GET', '/admin/users/new', ['admin']),
   page('POST', '/admin/users/new', ['admin'], {}),
@@ -215,7 +235,7 @@ describe('the authorisation table: every route, every kind of caller', function 
 
   for (const row of TABLE) {
     it(`${row.method} ${row.path}: ${row.may.length === CALLERS.length ? 'everyone' : row.may.join(', ')}`, async () => {
-      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg').replace(':lessonSlug', 'x').replace(':attemptId', MISSING_ID);
+      const path = row.path.replace(':id', MISSING_ID).replace(':code', '05').replace(':slug', 'no-such-course').replace(':file', 'x.svg').replace(':lessonSlug', 'x').replace(':attemptId', MISSING_ID).replace(':token', 'no-es-un-token');
       for (const caller of CALLERS) {
         if (row.isPage) {
           const { isRefused, status } = await probePage(row, caller, path);

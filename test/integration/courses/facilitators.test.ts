@@ -44,4 +44,19 @@ describe('PUT /api/v1/courses/:slug/facilitators', () => {
     expect((await ctx.services.courses.getCourse('curso-de-prueba')).facilitatorIds).to.deep.equal([person.id]);
     await request(ctx.app).put('/api/v1/courses/no-existe/facilitators').set(manager).send({ userIds: [] }).expect(404);
   });
+
+  it('lists the courses a person is on the team of, only while they hold a team role; a manager gets only assigned ones', async () => {
+    const facilitator = { id: '', email: 'facilitadora.equipo@example.org', roles: ['facilitator' as const] };
+    const manager = { id: '', email: 'gestor.equipo@example.org', roles: ['manager' as const] };
+    for (const person of [facilitator, manager]) {
+      await ctx.services.accounts.auth.createSystemAccount({ email: person.email, roles: [...person.roles], password: 'clave-equipo-2026' });
+      person.id = (await request(ctx.app).post('/api/v1/auth/tokens').send({ email: person.email, password: 'clave-equipo-2026' }).expect(201)).body.user.id;
+    }
+    expect(await ctx.services.courses.facilitatedCourseSlugs(manager)).to.deep.equal([]);
+    await ctx.services.courses.setFacilitators('curso-de-prueba', [facilitator.id, manager.id]);
+    expect(await ctx.services.courses.facilitatedCourseSlugs(facilitator)).to.deep.equal(['curso-de-prueba']);
+    expect(await ctx.services.courses.facilitatedCourseSlugs(manager)).to.deep.equal(['curso-de-prueba']);
+    // A learner left on the list (their role taken away) facilitates nothing, as isFacilitatorOf says.
+    expect(await ctx.services.courses.facilitatedCourseSlugs({ ...facilitator, roles: ['learner'] })).to.deep.equal([]);
+  });
 });

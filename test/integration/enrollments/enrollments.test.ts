@@ -213,6 +213,19 @@ describe('cohorts, enrollment and progress', function () {
       expect(exported.body.enrollments[0]).to.include({ courseSlug: COURSE, progress: 25, lastLessonSlug: 'bienvenida' });
     });
 
+    it('tells which courses a person is enrolled in, with the cohort of each', async () => {
+      const cohort = await createCohort({}, 'curso-por-cohortes');
+      const learner = await registerAndSignIn(ctx.app);
+      expect(await ctx.services.enrollments.enrolledCoursesOf(learner.id)).to.deep.equal([]);
+      await enroll(learner).expect(201);
+      await enroll(learner, { cohortId: cohort.id }, 'curso-por-cohortes').expect(201);
+      expect(await ctx.services.enrollments.enrolledCoursesOf(learner.id)).to.deep.equal([
+        { courseSlug: COURSE, cohortId: null },
+        { courseSlug: 'curso-por-cohortes', cohortId: cohort.id },
+      ]);
+      expect(await ctx.services.enrollments.enrolledCoursesOf('no-es-un-id')).to.deep.equal([]);
+    });
+
     it('remembers the last lesson read, for "continue where I left off"', async () => {
       const learner = await registerAndSignIn(ctx.app);
       await enroll(learner).expect(201);
@@ -222,13 +235,14 @@ describe('cohorts, enrollment and progress', function () {
   });
 
   describe('following a course', () => {
-    it('lists the enrolled with names and progress, filters by cohort, and exports CSV with a BOM', async () => {
+    it('lists the enrolled with names, progress and live sessions attended, filters by cohort, and exports CSV with a BOM', async () => {
       const cohort = await createCohort();
       const learner = await registerAndSignIn(ctx.app, { givenName: 'Yolanda', familyName: 'Mosquera Ñáñez' });
       await enroll(learner, { cohortId: cohort.id }).expect(201);
+      await ctx.services.enrollments.setAttendedSessions(COURSE, new Map([[learner.id, 2]]));
       const list = await request(ctx.app).get(`/api/v1/courses/${COURSE}/enrollments?cohort=${cohort.id}`).set(manager.auth).expect(200);
       expect(list.body.items).to.have.length(1);
-      expect(list.body.items[0]).to.include({ name: 'Yolanda Mosquera Ñáñez', email: learner.email, progress: 0, cohortId: cohort.id });
+      expect(list.body.items[0]).to.include({ name: 'Yolanda Mosquera Ñáñez', email: learner.email, progress: 0, cohortId: cohort.id, attendedSessions: 2 });
       const csv = await request(ctx.app).get(`/api/v1/courses/${COURSE}/enrollments.csv?cohort=${cohort.id}`).set(manager.auth).buffer(true).parse((response, done) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -236,8 +250,8 @@ describe('cohorts, enrollment and progress', function () {
       }).expect(200);
       const text = csv.body as string;
       expect(text.charCodeAt(0)).to.equal(0xfeff);
-      expect(text).to.include('nombre,correo,cohorte,estado,progreso');
-      expect(text).to.include('Yolanda Mosquera Ñáñez');
+      expect(text).to.include('nombre,correo,cohorte,estado,progreso,inscripcion,finalizacion,ultima_leccion,sesiones_asistidas');
+      expect(text).to.match(/^Yolanda Mosquera Ñáñez,.*,2\r?$/m);
       const learnerCsv = await request(ctx.app).get(`/api/v1/courses/${COURSE}/enrollments.csv`).set(learner.auth);
       expect(learnerCsv.status).to.equal(403);
     });

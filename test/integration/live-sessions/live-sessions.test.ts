@@ -1,35 +1,15 @@
 import { expect } from 'chai';
-import ical, { type VEvent } from 'node-ical';
 import request from 'supertest';
 import { TestClock, createTestApp, type TestApp } from '../../helpers/app.js';
-import { courseFixture, sampleCourseFiles, type CourseFixture } from '../../helpers/course-fixture.js';
+import { courseFixture, liveSessionCourseFiles, sampleCourseFiles, type CourseFixture } from '../../helpers/course-fixture.js';
 import { registerAndSignIn, type SignedIn } from '../../helpers/factories.js';
+import { eventOf, staffToken, type Staff } from './live-sessions-helpers.js';
 
 const COURSE = 'curso-de-prueba';
 /** One lesson, no quiz, and one live session to attend. */
 const WITH_SESSIONS = 'curso-con-sesiones';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-interface Staff {
-  id: string;
-  auth: { Authorization: string };
-}
-
-let staffSequence = 0;
-async function staffToken(ctx: TestApp, role: 'manager' | 'facilitator'): Promise<Staff> {
-  staffSequence += 1;
-  const email = `equipo.sesiones.${role}.${Date.now().toString(36)}${staffSequence}@example.org`;
-  await ctx.services.accounts.auth.createSystemAccount({ email, roles: [role], password: 'clave-de-equipo-2026', givenName: 'Luz', familyName: 'Mosquera' });
-  const response = await request(ctx.app).post('/api/v1/auth/tokens').send({ email, password: 'clave-de-equipo-2026' }).expect(201);
-  return { id: response.body.user.id, auth: { Authorization: `Bearer ${response.body.token}` } };
-}
-
-function eventOf(text: string): VEvent {
-  const events = Object.values(ical.sync.parseICS(text)).filter((component) => component?.type === 'VEVENT') as VEvent[];
-  expect(events).to.have.length(1);
-  return events[0]!;
-}
 
 describe('live sessions', function () {
   this.timeout(60_000);
@@ -41,21 +21,7 @@ describe('live sessions', function () {
   before(async () => {
     fixture = courseFixture({
       ...sampleCourseFiles(),
-      [`${WITH_SESSIONS}/course.yaml`]: `title: Curso con sesiones
-summary: Se completa asistiendo a una sesión en vivo.
-hours: 4
-language: es
-modules:
-  - slug: unico
-    title: Único módulo
-completion:
-  passingScore: 70
-  minLiveSessionsAttended: 1
-enrollment: open
-certificate:
-  enabled: false
-`,
-      [`${WITH_SESSIONS}/unico/01-inicio.md`]: '---\ntitle: Inicio\nminutes: 5\n---\n\nHola.\n',
+      ...liveSessionCourseFiles(WITH_SESSIONS),
     });
     ctx = await createTestApp({ COURSES_DIR: fixture.root }, clock);
     await ctx.services.courses.importCourses();
@@ -123,7 +89,7 @@ certificate:
       const outsider = await staffToken(ctx, 'facilitator');
       expect((await schedule(outsider, sessionBody(inDays(11)))).status).to.equal(403);
       const learner = await registerAndSignIn(ctx.app);
-      expect((await schedule({ id: learner.id, auth: learner.auth }, sessionBody(inDays(11)))).status).to.equal(403);
+      expect((await schedule({ id: learner.id, email: learner.email, auth: learner.auth }, sessionBody(inDays(11)))).status).to.equal(403);
     });
 
     it('answers 400 when the end is not after the start, the start is past, or the modality lacks what it needs', async () => {
@@ -169,6 +135,71 @@ certificate:
       expect(responses.map((response) => response.status).sort()).to.deep.equal([201, 409, 409, 409, 409, 409, 409, 409]);
       const listed = (await request(ctx.app).get(`/api/v1/courses/${COURSE}/live-sessions`).set(busy.auth).expect(200)).body.items;
       expect(listed.filter((item: { facilitatorId: string }) => item.facilitatorId === busy.id)).to.have.length(1);
+    });
+  });
+
+  describe('recurring series', () => {
+    /** The next Tuesday at least a week ahead of the test clock, as a Bogotá calendar day. */
+    const nextTuesday = (): string => {
+      const day = new Date(clock.now().getTime() + 8 * DAY);
+      day.setUTCDate(day.getUTCDate() + ((2 - day.getUTCDay() + 7) % 7));
+      return day.toISOString().slice(0, 10);
+    };
+
+    it('schedules one session per occurrence, weekly on Bogotá wall time, each with its own id and the shifted agenda', async () => {
+      const host = await staffToken(ctx, 'manager');
+      const day = nextTuesday();
+      // 19:00 in Bogotá is already Wednesday in UTC: the rule must still mean Tuesdays.
+      const response = await schedule(
+        host,
+        sessionBody(new Date(`${day}T19:00:00-05:00`), {
+          title: 'Preguntas y respuestas semanales',
+          endsAt: `${day}T20:00:00-05:00`,
+          recurrence: 'FREQ=WEEKLY;BYDAY=TU;COUNT=6',
+          agenda: [{ startsAt: `${day}T19:30:00-05:00`, topic: 'Preguntas del foro', responsible: 'Tutora' }],
+        }),
+      ).expect(201);
+      expect(response.body.startsAt).to.equal(new Date(`${day}T19:00:00-05:00`).toISOString());
+      const series = response.body.series as { id: string; sessions: Array<{ id: string; startsAt: string }> };
+      expect(response.body.seriesId).to.equal(series.id);
+      expect(series.sessions).to.have.length(6);
+      expect(new Set(series.sessions.map((session) => session.id)).size).to.equal(6);
+      for (const [index, occurrence] of series.sessions.entries()) {
+        expect(occurrence.startsAt).to.equal(new Date(new Date(`${day}T19:00:00-05:00`).getTime() + index * 7 * DAY).toISOString());
+        const stored = (await request(ctx.app).get(`/api/v1/live-sessions/${occurrence.id}`).set(host.auth).expect(200)).body;
+        expect(stored.seriesId).to.equal(series.id);
+        expect(stored.agenda[0].startsAt).to.equal(new Date(new Date(occurrence.startsAt).getTime() + 30 * 60_000).toISOString());
+      }
+    });
+
+    it('refuses rules that never end, run past 52 sessions, cannot be read or make the occurrences overlap, creating nothing', async () => {
+      const spanish = (key: string): string => ctx.services.i18n.getFixedT('es')(key);
+      const host = await staffToken(ctx, 'manager');
+      const start = new Date(`${nextTuesday()}T09:00:00-05:00`);
+      for (const [recurrence, key] of [
+        ['FREQ=WEEKLY', 'validation.recurrenceUnbounded'],
+        ['FREQ=WEEKLY;COUNT=53', 'validation.recurrenceTooLong'],
+        ['FREQ=SOMETIMES;COUNT=3', 'validation.recurrenceInvalid'],
+        ['FREQ=WEEKLY;BYDAY=MO;COUNT=3', 'validation.recurrenceInvalid'],
+        ['FREQ=WEEKLY;COUNT=1', 'validation.recurrenceSingle'],
+      ] as const) {
+        const refused = await schedule(host, sessionBody(start, { recurrence })).expect(400);
+        expect(refused.body.error.details.fields, recurrence).to.deep.equal({ recurrence: spanish(key) });
+      }
+      const overlapping = await schedule(host, sessionBody(start, { endsAt: new Date(start.getTime() + 25 * HOUR).toISOString(), recurrence: 'FREQ=DAILY;COUNT=3' })).expect(400);
+      expect(overlapping.body.error.details.fields).to.deep.equal({ recurrence: spanish('validation.recurrenceOverlaps') });
+      const listed = (await request(ctx.app).get(`/api/v1/courses/${COURSE}/live-sessions`).set(host.auth).expect(200)).body.items;
+      expect(listed.filter((item: { facilitatorId: string }) => item.facilitatorId === host.id)).to.deep.equal([]);
+    });
+
+    it('is all or nothing when one occurrence would double-book the facilitator (409)', async () => {
+      const host = await staffToken(ctx, 'manager');
+      const start = new Date(`${nextTuesday()}T09:00:00-05:00`);
+      await schedule(host, sessionBody(new Date(start.getTime() + 14 * DAY))).expect(201);
+      const refused = await schedule(host, sessionBody(start, { recurrence: 'FREQ=WEEKLY;COUNT=4' })).expect(409);
+      expect(refused.body.error.details.reason).to.equal('overlap');
+      const listed = (await request(ctx.app).get(`/api/v1/courses/${COURSE}/live-sessions`).set(host.auth).expect(200)).body.items;
+      expect(listed.filter((item: { facilitatorId: string }) => item.facilitatorId === host.id)).to.have.length(1);
     });
   });
 

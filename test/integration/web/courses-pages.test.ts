@@ -399,14 +399,17 @@ describe('course pages: catalog, course, enrollment, lessons, my courses, people
       await inCohort.post(`/courses/${COURSE}/enroll`, { cohortId: cohort.id });
       await selfPaced.post(`/courses/${COURSE}/enroll`);
       await inCohort.post(`${lessonPath('bienvenida')}/complete`);
+      // Two live sessions attended, as the live-sessions module records them.
+      await ctx.services.enrollments.setAttendedSessions(COURSE, new Map([[inCohort.id, 2]]));
       // 03:30 UTC on 1 March is still 28 February in Bogotá.
       await ctx.database.connection.collection('enrollments').updateOne({ courseSlug: COURSE, cohortId: { $ne: null } }, { $set: { enrolledAt: new Date('2026-03-01T03:30:00Z') } });
 
       const all = await manager.agent.get(`/courses/${COURSE}/people`).expect(200);
       expect(all.text).to.include('Yuliana Gómez');
       expect(all.text).to.include('Jhon Fredy Gómez');
-      expect(all.text).to.match(/Yuliana Gómez[^<]*<\/th>\s*<td>[^<]+<\/td>\s*<td>Cohorte Orinoquía<\/td>\s*<td>25 %<\/td>\s*<td><span class="status status-active">En curso<\/span><\/td>\s*<td>28 feb 2026<\/td>/);
-      expect(all.text).to.match(/Jhon Fredy Gómez[^<]*<\/th>\s*<td>[^<]+<\/td>\s*<td>Sin cohorte<\/td>\s*<td>0 %<\/td>/);
+      expect(all.text).to.match(/<th scope="col">Avance<\/th>\s*<th scope="col">Sesiones asistidas<\/th>/);
+      expect(all.text).to.match(/Yuliana Gómez[^<]*<\/th>\s*<td>[^<]+<\/td>\s*<td>Cohorte Orinoquía<\/td>\s*<td>25 %<\/td>\s*<td>2<\/td>\s*<td><span class="status status-active">En curso<\/span><\/td>\s*<td>28 feb 2026<\/td>/);
+      expect(all.text).to.match(/Jhon Fredy Gómez[^<]*<\/th>\s*<td>[^<]+<\/td>\s*<td>Sin cohorte<\/td>\s*<td>0 %<\/td>\s*<td>0<\/td>/);
       expect(all.text).to.include(`<a href="/courses/${COURSE}/people.csv" download>Descargar la lista (CSV)</a>`);
 
       const filtered = await manager.agent.get(`/courses/${COURSE}/people?cohort=${cohort.id}`).expect(200);
@@ -423,6 +426,7 @@ describe('course pages: catalog, course, enrollment, lessons, my courses, people
       const cohort = await createCohort(NO_OPEN_COHORT, { name: 'Cohorte Amazonía' });
       const learner = await learnerSession({ givenName: 'Ñusta Inés' });
       await learner.post(`/courses/${NO_OPEN_COHORT}/enroll`, { cohortId: cohort.id });
+      await ctx.services.enrollments.setAttendedSessions(NO_OPEN_COHORT, new Map([[learner.id, 3]]));
 
       const response = await facilitator.agent.get(`/courses/${NO_OPEN_COHORT}/people.csv`).buffer(true).parse((res, done) => {
         const chunks: Buffer[] = [];
@@ -435,8 +439,10 @@ describe('course pages: catalog, course, enrollment, lessons, my courses, people
       expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const text = bytes.toString('utf8').slice(1);
       const [header, row] = text.trim().split('\n');
-      expect(header).to.equal('nombre,correo,cohorte,estado,progreso,inscripcion,finalizacion,ultima_leccion');
+      expect(header).to.equal('nombre,correo,cohorte,estado,progreso,inscripcion,finalizacion,ultima_leccion,sesiones_asistidas');
       expect(row).to.match(new RegExp(`^Ñusta Inés Gómez O'Neill,${learner.email.replace(/\./g, '\\.')},${cohort.id},active,0,`));
+      // The sessions attended come last, so that spreadsheets built on the earlier columns still read them right.
+      expect(row!.trim().split(',').at(-1)).to.equal('3');
 
       // The API's file, byte for byte.
       const fromApi = await request(ctx.app).get(`/api/v1/courses/${NO_OPEN_COHORT}/enrollments.csv`).set(facilitator.auth).expect(200);
