@@ -34,8 +34,13 @@ export interface AppDependencies {
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
-/** A calendar-feed address is a bearer secret (src/live-sessions/README.md): its token stays out of the request log. */
-const FEED_TOKEN_IN_PATH = /(\/calendar-feeds\/)[^/?#]+/;
+/**
+ * Secrets that travel in URLs stay out of the request log: a calendar-feed address is a
+ * bearer secret (src/live-sessions/README.md), and mailed links carry `?token=`.
+ */
+function redactedUrl(url: string | undefined): string | undefined {
+  return url?.replace(/(\/calendar-feeds\/)[^/?#]+/, '$1[redacted]').replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
 
 /** Builds the Express application from its dependencies; it does not listen. */
 export function createApp({ config, logger, database, services = buildServices({ config, logger, database }) }: AppDependencies): Express {
@@ -54,7 +59,8 @@ export function createApp({ config, logger, database, services = buildServices({
         return id;
       },
       autoLogging: { ignore: (request) => request.url === '/healthz' },
-      serializers: { req: (request: { url?: string }) => Object.assign(request, { url: request.url?.replace(FEED_TOKEN_IN_PATH, '$1[redacted]') }) },
+      // The URL without its secrets, and not the parsed query or params, which would repeat them.
+      serializers: { req: ({ query: _query, params: _params, ...request }: { url?: string; query?: unknown; params?: unknown }) => ({ ...request, url: redactedUrl(request.url) }) },
     }),
   );
   app.use(

@@ -10,6 +10,7 @@ import { calendarFeedModel } from './calendar-feed.model.js';
 import { liveSessionModels } from './live-session.model.js';
 import { view, type StoredSession } from './live-session.view.js';
 import { feedCalendarOf } from './live-sessions.ics.js';
+import { ownSessionsCondition } from './live-sessions.scope.js';
 
 /**
  * A person's calendar feed: a secret address that calendar programs poll without any
@@ -101,14 +102,8 @@ export function createCalendarFeedService(deps: CalendarFeedDependencies) {
    * they are on the team of, and the ones they lead themselves.
    */
   async function sessionsOf(actor: Actor): Promise<StoredSession[]> {
-    const [enrolled, facilitated] = await Promise.all([deps.enrollments.enrolledCoursesOf(actor.id), deps.courses.facilitatedCourseSlugs(actor)]);
-    const scopes: Array<Record<string, unknown>> = [
-      ...enrolled.map(({ courseSlug, cohortId }) => ({ courseSlug, cohortId: { $in: [null, ...(cohortId ? [new Types.ObjectId(cohortId)] : [])] } })),
-      ...(facilitated.length > 0 ? [{ courseSlug: { $in: facilitated } }] : []),
-      { facilitatorId: new Types.ObjectId(actor.id) },
-    ];
     const since = new Date(deps.clock.now().getTime() - HISTORY_MS);
-    return LiveSession.find({ startsAt: { $gte: since }, $or: scopes }).sort({ startsAt: 1, _id: 1 }).lean<StoredSession[]>();
+    return LiveSession.find({ startsAt: { $gte: since }, ...(await ownSessionsCondition(actor, deps)) }).sort({ startsAt: 1, _id: 1 }).lean<StoredSession[]>();
   }
 
   return {

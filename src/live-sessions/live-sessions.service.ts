@@ -18,12 +18,13 @@ import { view, type SessionShape, type StoredSession, type LiveSessionView } fro
 import type { CreateSessionInput, UpdateSessionInput } from './live-sessions.schemas.js';
 import { calendarOf } from './live-sessions.ics.js';
 import { createSessionNotices, remindersDueFor } from './live-sessions.notices.js';
+import { ownSessionsCondition } from './live-sessions.scope.js';
 import { occurrencesOf, RecurrenceError } from './recurrence.js';
 
 export interface LiveSessionsDependencies {
   connection: Connection;
-  courses: Pick<CoursesService, 'getCourse' | 'isFacilitatorOf'>;
-  enrollments: Pick<EnrollmentsService, 'enrollmentOf' | 'enrolledUserIds' | 'listCohorts' | 'setAttendedSessions'>;
+  courses: Pick<CoursesService, 'getCourse' | 'isFacilitatorOf' | 'facilitatedCourseSlugs'>;
+  enrollments: Pick<EnrollmentsService, 'enrollmentOf' | 'enrolledUserIds' | 'enrolledCoursesOf' | 'listCohorts' | 'setAttendedSessions'>;
   /** Names, emails and languages by user id (invitees, and the calendar's ORGANIZER). */
   contactsOf(ids: string[]): Promise<Map<string, Contact>>;
   mailer: Mailer;
@@ -305,6 +306,16 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
       return view(session);
     },
 
+    /** Every session of a series, in order; whoever may see one of them may see them all (same course and cohort). */
+    async seriesSessions(actor: Actor, seriesId: string): Promise<LiveSessionView[]> {
+      const sessions = Types.ObjectId.isValid(seriesId)
+        ? await LiveSession.find({ seriesId: new Types.ObjectId(seriesId) }).sort({ startsAt: 1, _id: 1 }).lean<StoredSession[]>()
+        : [];
+      if (sessions.length === 0) throw new AppError('not_found', 'No such series.');
+      await ensureCanSee(actor, sessions[0]!);
+      return sessions.map(view);
+    },
+
     /** Edit or reschedule; every change raises `sequence`. The overlap check ignores the session itself. */
     async updateSession(actor: Actor, id: string, patch: UpdateSessionInput): Promise<LiveSessionView> {
       const current = await findSession(id);
@@ -506,19 +517,11 @@ export function createLiveSessionsService(deps: LiveSessionsDependencies) {
      * manager may act on, which would be the whole programme.
      */
     async upcomingFor(actor: Actor, { courseSlug, limit }: { courseSlug?: string; limit: number }): Promise<Array<LiveSessionView & { response: 'yes' | 'no' | null }>> {
-      const candidates = await LiveSession.find({ ...(courseSlug ? { courseSlug } : {}), status: 'scheduled', endsAt: { $gt: deps.clock.now() } })
-        .sort({ startsAt: 1, _id: 1 })
-        .lean<StoredSession[]>();
-      // Across courses, "on the team" means assigned to it: asked as a plain facilitator, a manager is not on every course.
-      const teamActor: Actor = courseSlug || !actor.roles.some((role) => role !== 'learner') ? actor : { ...actor, roles: ['facilitator'] };
-      const isTeamOf = new Map<string, Promise<boolean>>();
-      const visible: StoredSession[] = [];
-      for (const session of candidates) {
-        if (visible.length >= limit) break;
-        if (!isTeamOf.has(session.courseSlug)) isTeamOf.set(session.courseSlug, deps.courses.isFacilitatorOf(teamActor, session.courseSlug));
-        const isLeading = session.facilitatorId.toHexString() === actor.id;
-        if (isLeading || (await isTeamOf.get(session.courseSlug)!) || (await isInvitee(actor, session))) visible.push(session);
-      }
+      const upcoming = { status: 'scheduled', endsAt: { $gt: deps.clock.now() } };
+      // On a course's page its whole team sees all its sessions; across courses, a person's own (see live-sessions.scope.ts).
+      const isTeam = courseSlug !== undefined && (await deps.courses.isFacilitatorOf(actor, courseSlug));
+      const filter: Record<string, unknown> = isTeam ? { ...upcoming, courseSlug } : { ...upcoming, ...(courseSlug ? { courseSlug } : {}), ...(await ownSessionsCondition(actor, deps)) };
+      const visible = await LiveSession.find(filter).sort({ startsAt: 1, _id: 1 }).limit(limit).lean<StoredSession[]>();
       const answers = await LiveSessionRsvp.find(
         { userId: new Types.ObjectId(actor.id), sessionId: { $in: visible.map((session) => session._id) } },
         { sessionId: 1, response: 1 },

@@ -6,7 +6,7 @@ import type { EnrollmentsService } from '../enrollments/index.js';
 import type { Actor } from '../shared/authorization.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
-import { formatClockTime, formatDateTime, formatLongDate } from '../web/dates.js';
+import { formatClockTime, formatDate, formatDateTime, formatLongDate } from '../web/dates.js';
 import { flash } from '../web/flash.js';
 import { emptyForm, errorSummary, type FormState } from '../web/form-fields.js';
 import { listValue, pressedButton, readForm } from '../web/form-input.js';
@@ -106,7 +106,7 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
   async function renderForm(request: Request, response: Response, { course, session, state, rowCount, status = 200 }: FormPage): Promise<void> {
     const t = request.t;
     const cohorts = await enrollments.listCohorts(course.slug);
-    const form = sessionForm(t, state, cohorts.map((cohort) => ({ value: cohort.id, label: cohort.name })), rowCount);
+    const form = sessionForm(t, state, cohorts.map((cohort) => ({ value: cohort.id, label: cohort.name })), rowCount, { canRepeat: !session });
     response.status(status).render('live-sessions/form', {
       title: session ? t('live-sessions:form.editTitle', { title: session.title }) : t('live-sessions:form.newTitle'),
       intro: t(session ? 'live-sessions:form.editIntro' : 'live-sessions:form.newIntro', { course: course.title }),
@@ -146,7 +146,7 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
       await renderForm(request, response, { course, state: emptyForm(values), rowCount: reloaded });
       return;
     }
-    const parsed = sessionInputOf(t, values);
+    const parsed = sessionInputOf(t, values, { canRepeat: true });
     const rowCount = agendaRowCount(values);
     if ('errors' in parsed) {
       await renderForm(request, response, { course, state: { values, errors: parsed.errors }, rowCount, status: 400 });
@@ -156,13 +156,16 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
     try {
       scheduled = await sessions.scheduleSession(signedInUser(request), course.slug, parsed.input);
     } catch (error) {
-      const errors = refusalMessagesOf(error, t, parsed.rowsSent);
+      const errors = refusalMessagesOf(error, t, parsed.rowsSent, { isSeries: parsed.input.recurrence !== undefined });
       await renderForm(request, response, { course, state: { values, errors }, rowCount, status: isAppError(error) ? error.status : 400 });
       return;
     }
-    flash(request, 'success', 'live-sessions:pages.scheduled', { title: scheduled.title });
+    // A series: the page of its first session, which lists the others.
+    if (scheduled.series) flash(request, 'success', 'live-sessions:pages.scheduledSeries', { title: scheduled.title, count: scheduled.series.sessions.length });
+    else flash(request, 'success', 'live-sessions:pages.scheduled', { title: scheduled.title });
     for (const warning of scheduled.warnings) {
-      if (warning.startsWith('holiday:')) flash(request, 'warning', 'live-sessions:pages.holidayWarning', { holiday: warning.slice('holiday:'.length) });
+      if (!warning.startsWith('holiday:')) continue;
+      flash(request, 'warning', scheduled.series ? 'live-sessions:pages.holidayWarningSeries' : 'live-sessions:pages.holidayWarning', { holiday: warning.slice('holiday:'.length) });
     }
     response.redirect(303, sessionPath(scheduled.id));
   });
@@ -178,6 +181,11 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
     const hasEnded = new Date(session.endsAt) <= clock.now();
     const place = session.modality === 'virtual' ? null : placeOf(session);
     const label = (name: string): string => t(`live-sessions:pages.facts.${name}`);
+    // The other sessions of its series, for the "Sesión 2 de 6" line and its links.
+    const series = session.seriesId
+      ? await sessions.seriesSessions(signedInUser(request), session.seriesId)
+      : [];
+    const position = series.findIndex((other) => other.id === session.id);
     response.render('live-sessions/session', {
       title: session.title,
       course: { title: course.title, href: coursePath(course.slug) },
@@ -192,6 +200,18 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
         { label: label('capacity'), value: session.capacity === null ? t('live-sessions:pages.noCapacity') : t('live-sessions:pages.capacity', { count: session.capacity }) },
         { label: label('answers'), value: t('live-sessions:pages.answers', { yes: session.rsvpCounts.yes, no: session.rsvpCounts.no }) },
       ],
+      series:
+        position >= 0
+          ? {
+              positionText: t('live-sessions:pages.seriesPosition', { position: position + 1, total: series.length }),
+              label: t('live-sessions:pages.seriesLabel'),
+              sessions: series.map((other, index) => ({
+                text: t(other.status === 'cancelled' ? 'live-sessions:pages.seriesItemCancelled' : 'live-sessions:pages.seriesItem', { number: index + 1, date: formatDate(other.startsAt, language) }),
+                href: sessionPath(other.id),
+                isCurrent: other.id === session.id,
+              })),
+            }
+          : undefined,
       agenda: agendaRows(session),
       agendaHref: `${path}/agenda`,
       calendarHref: `${path}/calendar.ics`,

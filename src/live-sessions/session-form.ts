@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { TFunction } from 'i18next';
+import { z } from 'zod';
 import { territoryPicker } from '../accounts/index.js';
 import { isAppError } from '../shared/errors.js';
 import { formatClockTime } from '../web/dates.js';
@@ -9,13 +10,16 @@ import { fieldErrors } from '../web/validate.js';
 import { bogotaDayOf, SESSION_TIME_ZONE } from './holidays.js';
 import { createSessionSchema, type CreateSessionInput, type UpdateSessionInput } from './live-sessions.schemas.js';
 import type { LiveSessionView } from './live-sessions.service.js';
+import { MAX_OCCURRENCES } from './recurrence.js';
 
 /**
  * The schedule/edit form of a live session. People write a day and clock times in
  * Colombia, not instants: this turns them into the API's input (UTC instants) and the
  * API's field errors back into the form's fields. The agenda is a table of rows
  * (`agenda-<n>-time|topic|responsible`); empty rows are ignored, so the page works
- * with a fixed number of rows and no script.
+ * with a fixed number of rows and no script. A new session may repeat (a few common
+ * rhythms and a number of sessions, turned into the API's RRULE); an edit changes one
+ * session only.
  */
 
 const AGENDA_PARTS = ['time', 'topic', 'responsible'] as const;
@@ -34,10 +38,30 @@ const MODALITIES = ['virtual', 'in_person', 'hybrid'] as const;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** How a new session may repeat, as the RRULE of the series without its COUNT (`none`: a single session). */
+const REPETITIONS = {
+  none: undefined,
+  weekly: 'FREQ=WEEKLY',
+  biweekly: 'FREQ=WEEKLY;INTERVAL=2',
+  // recurrence.ts refuses a first session that is not itself an occurrence: this series may not start on a weekend.
+  weekdays: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR',
+} as const;
+type Repetition = keyof typeof REPETITIONS;
+const REPETITION_CHOICES = Object.keys(REPETITIONS) as Repetition[];
+
+/** The repetition fields: the number of sessions counts only when the session repeats. */
+const repetitionSchema = z.discriminatedUnion('recurrence', [
+  z.object({ recurrence: z.literal('none') }),
+  z.object({
+    recurrence: z.enum(['weekly', 'biweekly', 'weekdays']),
+    sessionCount: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(2).max(MAX_OCCURRENCES)),
+  }),
+]);
+
 const agendaFieldName = (row: number, part: AgendaPart): string => `agenda-${row}-${part}`;
 
 export const SESSION_FORM_FIELDS: readonly string[] = [
-  'title', 'date', 'startTime', 'endTime', 'modality', 'meetingUrl', 'venue', 'departmentCode', 'municipalityCode', 'capacity', 'cohortId', 'agendaRows',
+  'title', 'date', 'startTime', 'endTime', 'recurrence', 'sessionCount', 'modality', 'meetingUrl', 'venue', 'departmentCode', 'municipalityCode', 'capacity', 'cohortId', 'agendaRows',
   ...Array.from({ length: AGENDA_ROWS.max }, (_, row) => AGENDA_PARTS.map((part) => agendaFieldName(row, part))).flat(),
 ];
 
@@ -87,9 +111,13 @@ interface SessionFormView {
   fields: FieldView[];
 }
 
-/** The form's fields with their labels; `cohorts` are the course's (the select is left out when it has none). */
-export function sessionForm(t: TFunction, state: FormState, cohorts: readonly Choice[], rowCount: number): SessionFormView {
-  const field = fieldBuilder(state);
+/**
+ * The form's fields with their labels; `cohorts` are the course's (the select is left out
+ * when it has none). `canRepeat`: a new session, which may start a series ("No se repite"
+ * chosen until another choice is made).
+ */
+export function sessionForm(t: TFunction, state: FormState, cohorts: readonly Choice[], rowCount: number, { canRepeat = false } = {}): SessionFormView {
+  const field = fieldBuilder(canRepeat && state.values.recurrence === undefined ? { ...state, values: { ...state.values, recurrence: 'none' } } : state);
   const label = (name: string): string => t(`live-sessions:form.fields.${name}.label`);
   const hint = (name: string): string => t(`live-sessions:form.fields.${name}.hint`);
   const groups: SessionFormGroup[] = [
@@ -106,6 +134,21 @@ export function sessionForm(t: TFunction, state: FormState, cohorts: readonly Ch
         field.input('endTime', { label: label('endTime'), type: 'time' }),
       ],
     },
+    ...(canRepeat
+      ? [
+          {
+            legend: t('live-sessions:form.groups.repetition'),
+            hint: t('live-sessions:form.groups.repetitionHint'),
+            fields: [
+              field.radios('recurrence', {
+                label: label('recurrence'),
+                choices: REPETITION_CHOICES.map((value) => ({ value, label: t(`live-sessions:form.repetition.${value}`) })),
+              }),
+              field.input('sessionCount', { label: label('sessionCount'), hint: t('live-sessions:form.fields.sessionCount.hint', { max: MAX_OCCURRENCES }), inputMode: 'numeric' }),
+            ],
+          },
+        ]
+      : []),
     {
       legend: t('live-sessions:form.groups.where'),
       fields: [
@@ -192,9 +235,11 @@ function formFieldOf(path: string, rowsSent: AgendaRowsSent): string {
  * The form's text as the API's input, checked with the API's own schema; the rules
  * between fields (end after start, what each modality needs) are the service's. What
  * a modality does not use is dropped, so that a venue typed before switching to
- * "virtual" is not kept out of sight.
+ * "virtual" is not kept out of sight. With `canRepeat` (a new session), the repetition
+ * chosen becomes the input's `recurrence` (`FREQ=WEEKLY;COUNT=6`); without a choice, or
+ * with "No se repite", the number of sessions is ignored and one session is scheduled.
  */
-export function sessionInputOf(t: TFunction, values: FormValues): SessionFormResult {
+export function sessionInputOf(t: TFunction, values: FormValues, { canRepeat = false } = {}): SessionFormResult {
   const errors: FieldMessages = {};
   const text = (name: string): string | undefined => textOf(values, name) || undefined;
   const required = t('validation.required');
@@ -228,6 +273,24 @@ export function sessionInputOf(t: TFunction, values: FormValues): SessionFormRes
     agenda.push({ startsAt: instantAt(name('time')), topic, responsible });
   }
 
+  let recurrence: string | undefined;
+  if (canRepeat) {
+    const repetition = repetitionSchema.safeParse({ recurrence: text('recurrence') ?? 'none', sessionCount: text('sessionCount') });
+    if (repetition.success) {
+      const rule = REPETITIONS[repetition.data.recurrence];
+      if (rule && 'sessionCount' in repetition.data) recurrence = `${rule};COUNT=${repetition.data.sessionCount}`;
+    } else {
+      for (const path of Object.keys(fieldErrors(repetition.error, t))) {
+        if (path === 'sessionCount') {
+          // zod words a number's bounds as text lengths; a missing number is simply required.
+          errors.sessionCount = text('sessionCount') ? t('live-sessions:form.errors.sessionCount', { max: MAX_OCCURRENCES }) : required;
+        } else {
+          errors.recurrence = t('validation.invalidChoice');
+        }
+      }
+    }
+  }
+
   const modality = text('modality');
   const candidate = {
     title: text('title'),
@@ -240,6 +303,7 @@ export function sessionInputOf(t: TFunction, values: FormValues): SessionFormRes
     capacity: capacityText !== undefined && !errors.capacity ? Number(capacityText) : undefined,
     cohortId: text('cohortId'),
     agenda,
+    recurrence,
   };
   const parsed = createSessionSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -278,12 +342,17 @@ const CONFLICTS: Record<string, string | undefined> = { overlap: 'startTime', bu
 /**
  * A refusal from the service as messages on the form's fields: its field errors, or a
  * scheduling conflict (double booking, a busy calendar, an edit that crossed another).
- * Anything else is not the form's business and is thrown on.
+ * Anything else is not the form's business and is thrown on. `isSeries`: a series was
+ * asked for, so an overlap may be any of its sessions'.
  */
-export function refusalMessagesOf(error: unknown, t: TFunction, rowsSent: AgendaRowsSent): FieldMessages {
+export function refusalMessagesOf(error: unknown, t: TFunction, rowsSent: AgendaRowsSent, { isSeries = false } = {}): FieldMessages {
   const reason = isAppError(error) && error.code === 'conflict' ? error.details?.reason : undefined;
   if (typeof reason === 'string' && reason in CONFLICTS) {
-    return { [CONFLICTS[reason] ?? '_']: t(`live-sessions:form.conflict.${reason}`) };
+    return { [CONFLICTS[reason] ?? '_']: t(`live-sessions:form.conflict.${reason === 'overlap' && isSeries ? 'overlapSeries' : reason}`) };
   }
-  return Object.fromEntries(Object.entries(fieldMessagesOf(error, t)).map(([path, message]) => [formFieldOf(path, rowsSent), message]));
+  const messages = Object.fromEntries(Object.entries(fieldMessagesOf(error, t)).map(([path, message]) => [formFieldOf(path, rowsSent), message]));
+  // The API's wording speaks of RRULEs; from the form, a rule is "invalid" only when the first day is not one of its days (weekdays from a Saturday).
+  const fields = isAppError(error) ? (error.details?.fields as Record<string, unknown> | undefined) : undefined;
+  if (fields?.recurrence === 'validation.recurrenceInvalid') messages.recurrence = t('live-sessions:form.errors.recurrenceStart');
+  return messages;
 }

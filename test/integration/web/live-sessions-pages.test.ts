@@ -314,6 +314,152 @@ describe('live-session pages: schedule, session, RSVP, calendar, edit, cancel, a
     });
   });
 
+  describe('a recurring series from the schedule form', () => {
+    const WEEK = 7 * DAY;
+
+    /** The first day `days` ahead or later that falls on `weekday` in Bogotá (0 = Sunday), at 09:00. */
+    const nextWeekday = (days: number, weekday: number): Date => {
+      for (let offset = days; ; offset += 1) {
+        const start = new Date(`${bogotaFields(new Date(clock.now().getTime() + offset * DAY)).date}T09:00:00-05:00`);
+        if (new TZDate(start.getTime(), 'America/Bogota').getDay() === weekday) return start;
+      }
+    };
+
+    /** The sessions of a series, soonest first, as the service gives them. */
+    const seriesOf = async (who: Person, seriesId: string) =>
+      (await ctx.services.liveSessions.listSessions(who.actor, COURSE)).filter((session) => session.seriesId === seriesId);
+
+    /** The course's sessions that `who` leads. */
+    const scheduledBy = async (who: Person) =>
+      (await ctx.services.liveSessions.listSessions(who.actor, COURSE)).filter((session) => session.facilitatorId === who.id);
+
+    it('offers a repetition on a new session only, "No se repite" chosen, its hints tied to the fields', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const page = await facilitator.agent.get(`/courses/${COURSE}/live-sessions/new`).expect(200);
+      expect(page.text).to.match(/<fieldset class="group" aria-describedby="group-\d+-hint">\s*<legend><h2 class="group-title">Repetición<\/h2><\/legend>/);
+      expect(page.text).to.include('<fieldset class="choices">\n    <legend>Frecuencia</legend>');
+      expect(page.text).to.include('<input type="radio" id="field-recurrence" name="recurrence" value="none" checked>');
+      for (const [index, value, text] of [[1, 'weekly', 'Cada semana'], [2, 'biweekly', 'Cada dos semanas'], [3, 'weekdays', 'Cada día hábil (lunes a viernes)']]) {
+        expect(page.text).to.include(`<input type="radio" id="field-recurrence-${index}" name="recurrence" value="${value}">\n      <label for="field-recurrence-${index}">${text}</label>`);
+      }
+      expect(page.text).to.include('<label for="field-sessionCount">Número de sesiones</label>');
+      expect(page.text).to.include('<p class="hint" id="field-sessionCount-hint">Si la sesión se repite: entre 2 y 52, contando la primera.</p>');
+      expect(page.text).to.include('<input type="text" id="field-sessionCount" name="sessionCount" value="" inputmode="numeric" aria-describedby="field-sessionCount-hint"');
+
+      const id = await scheduleThroughForm(facilitator, formFor(workdayStart(30)));
+      const edit = await facilitator.agent.get(`/live-sessions/${id}/edit`).expect(200);
+      expect(edit.text).not.to.include('Repetición');
+      expect(edit.text).not.to.include('name="recurrence"');
+      expect(edit.text).not.to.include('name="sessionCount"');
+    });
+
+    it('schedules a weekly series of three a week apart, says how many, and shows each session’s place in it', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const start = workdayStart(31);
+      const response = await facilitator.post(`/courses/${COURSE}/live-sessions`, formFor(start, { title: 'Ciclo de formación', recurrence: 'weekly', sessionCount: '3' }));
+      const firstId = sessionIdOf(response);
+      const first = await ctx.services.liveSessions.getSession(facilitator.actor, firstId);
+      expect(first.seriesId).to.be.a('string');
+      const series = await seriesOf(facilitator, first.seriesId!);
+      expect(series.map((session) => session.startsAt)).to.deep.equal([0, 1, 2].map((week) => new Date(start.getTime() + week * WEEK).toISOString()));
+      expect(series.map((session) => session.endsAt)).to.deep.equal([0, 1, 2].map((week) => new Date(start.getTime() + week * WEEK + 3 * HOUR).toISOString()));
+      expect(series[0]!.id).to.equal(firstId);
+      expect(series.every((session) => session.title === 'Ciclo de formación')).to.equal(true);
+
+      // The first session's page; a holiday among the three would only add a warning.
+      const page = await follow(facilitator, response);
+      expect(flashesOf(page.text)[0]).to.equal('success: Programaste 3 sesiones de «Ciclo de formación».');
+      expect(page.text).to.include('<nav class="series-nav" aria-label="Sesiones de la serie">');
+      expect(page.text).to.include('<p>Sesión 1 de 3 de una serie</p>');
+      expect(page.text).to.match(/<span aria-current="page">Sesión 1: [^<]+<\/span>/);
+      expect(page.text).to.match(new RegExp(`<a href="/live-sessions/${series[1]!.id}">Sesión 2: [^<]+</a>`));
+      expect(page.text).to.match(new RegExp(`<a href="/live-sessions/${series[2]!.id}">Sesión 3: [^<]+</a>`));
+
+      // An invited learner sees the series too; a cancelled session stays in it, marked.
+      await facilitator.post(`/live-sessions/${series[2]!.id}/cancel`);
+      const someone = await learner(COURSE);
+      const second = await someone.agent.get(`/live-sessions/${series[1]!.id}`).expect(200);
+      expect(second.text).to.include('<p>Sesión 2 de 3 de una serie</p>');
+      expect(second.text).to.match(new RegExp(`<a href="/live-sessions/${firstId}">Sesión 1: [^<]+</a>`));
+      expect(second.text).to.match(new RegExp(`<a href="/live-sessions/${series[2]!.id}">Sesión 3: [^<]+ \\(cancelada\\)</a>`));
+      const english = await someone.agent.get(`/live-sessions/${series[1]!.id}?lang=en`).expect(200);
+      expect(english.text).to.include('<p>Session 2 of 3 in a series</p>');
+      expect(english.text).not.to.match(/live-sessions:[a-zA-Z]/);
+    });
+
+    it('repeats every two weeks, and every working day from a Monday', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const biweekly = workdayStart(32, 15);
+      const everyOther = await ctx.services.liveSessions.getSession(facilitator.actor, await scheduleThroughForm(facilitator, formFor(biweekly, { recurrence: 'biweekly', sessionCount: '2' }, 1)));
+      expect((await seriesOf(facilitator, everyOther.seriesId!)).map((session) => session.startsAt)).to.deep.equal([biweekly, new Date(biweekly.getTime() + 2 * WEEK)].map((date) => date.toISOString()));
+
+      const monday = nextWeekday(60, 1);
+      const weekdays = await ctx.services.liveSessions.getSession(facilitator.actor, await scheduleThroughForm(facilitator, formFor(monday, { recurrence: 'weekdays', sessionCount: '6' }, 1)));
+      const days = (await seriesOf(facilitator, weekdays.seriesId!)).map((session) => new TZDate(Date.parse(session.startsAt), 'America/Bogota').getDay());
+      // Monday to Friday, then the next Monday: the weekend is skipped.
+      expect(days).to.deep.equal([1, 2, 3, 4, 5, 1]);
+    });
+
+    it('refuses a number of sessions out of range, or missing, on its field, keeping what was typed and saving nothing', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const start = workdayStart(33);
+      for (const [sessionCount, message] of [
+        ['60', 'Escribe un número entero entre 2 y 52.'],
+        ['1', 'Escribe un número entero entre 2 y 52.'],
+        ['seis', 'Escribe un número entero entre 2 y 52.'],
+        ['', 'Este campo es obligatorio.'],
+      ] as const) {
+        const refused = await facilitator.post(`/courses/${COURSE}/live-sessions`, formFor(start, { title: 'Serie demasiado larga', recurrence: 'weekly', sessionCount }));
+        expect(refused.status, sessionCount).to.equal(400);
+        expect(summaryOf(refused.text), sessionCount).to.deep.equal([`Número de sesiones: ${message}`]);
+        expect(refused.text).to.include('<a href="#field-sessionCount">');
+        expect(refused.text).to.include(`<input type="text" id="field-sessionCount" name="sessionCount" value="${sessionCount}" inputmode="numeric" aria-describedby="field-sessionCount-hint field-sessionCount-error" aria-invalid="true"`);
+        expect(refused.text).to.include('name="recurrence" value="weekly" checked');
+        expect(refused.text).not.to.include('name="recurrence" value="none" checked');
+        expect(refused.text).to.include('value="Serie demasiado larga"');
+      }
+      expect(await scheduledBy(facilitator)).to.deep.equal([]);
+    });
+
+    it('shows on the repetition a series of working days that would start on a Saturday, keeping what was typed', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const saturday = nextWeekday(34, 6);
+      const refused = await facilitator.post(`/courses/${COURSE}/live-sessions`, formFor(saturday, { title: 'Taller de fin de semana', recurrence: 'weekdays', sessionCount: '5' }));
+      expect(refused.status).to.equal(400);
+      const message = 'La primera sesión debe caer en uno de los días de la repetición: para «Cada día hábil», elige una fecha de lunes a viernes.';
+      expect(summaryOf(refused.text)).to.deep.equal([`Frecuencia: ${message}`]);
+      expect(refused.text).to.include('<a href="#field-recurrence">');
+      expect(refused.text).to.include('<fieldset class="choices" aria-describedby="field-recurrence-error">');
+      expect(refused.text).to.include(`<p class="error-message" id="field-recurrence-error"><span class="visually-hidden">Error:</span> ${message}</p>`);
+      expect(refused.text).to.include('name="recurrence" value="weekdays" checked');
+      expect(refused.text).to.include('name="sessionCount" value="5"');
+      expect(refused.text).to.include(`value="${bogotaFields(saturday).date}"`);
+      expect(await scheduledBy(facilitator)).to.deep.equal([]);
+    });
+
+    it('refuses, on the start time, a series one of whose sessions would double-book the facilitator; none is scheduled', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const start = workdayStart(36);
+      await scheduleThroughForm(facilitator, formFor(new Date(start.getTime() + 2 * WEEK), { title: 'Sesión ya programada' }));
+      const refused = await facilitator.post(`/courses/${COURSE}/live-sessions`, formFor(start, { title: 'Serie que se cruza', recurrence: 'weekly', sessionCount: '4' }));
+      expect(refused.status).to.equal(409);
+      expect(summaryOf(refused.text)).to.deep.equal(['Hora de inicio: Quien facilita ya tiene otra sesión programada en el horario de alguna de las sesiones de la serie.']);
+      expect(refused.text).to.include('name="sessionCount" value="4"');
+      expect((await scheduledBy(facilitator)).map((session) => session.title)).to.deep.equal(['Sesión ya programada']);
+    });
+
+    it('"No se repite" schedules one session, whatever number was left in the field', async () => {
+      const facilitator = await staff('facilitator', COURSE);
+      const response = await facilitator.post(`/courses/${COURSE}/live-sessions`, formFor(workdayStart(35), { title: 'Sesión única', recurrence: 'none', sessionCount: '99' }));
+      const id = sessionIdOf(response);
+      expect((await ctx.services.liveSessions.getSession(facilitator.actor, id)).seriesId).to.equal(null);
+      expect(await scheduledBy(facilitator)).to.have.length(1);
+      const page = await follow(facilitator, response);
+      expect(flashesOf(page.text)).to.deep.equal(['success: Programaste la sesión «Sesión única».']);
+      expect(page.text).not.to.include('series-nav');
+    });
+  });
+
   describe('the session page, RSVP and the calendar file', () => {
     it('an invited learner sees the session and answers; the answer shows, the counts follow, and a full session refuses with a message', async () => {
       const facilitator = await staff('facilitator', COURSE);
