@@ -8,10 +8,12 @@ import { enrollmentPagesRouter, enrollmentsApiRouter, peoplePagesRouter } from '
 import { liveSessionPagesRouter, liveSessionsApiRouter, upcomingSessionLinks } from './live-sessions/index.js';
 import { questionBankApiRouter, questionBankPagesRouter, quizPagesRouter, quizReportApiRouter, quizReportPagesRouter, quizzesApiRouter } from './quizzes/index.js';
 import { accountsApiRouter, accountsWebRouter, adminUsersWebRouter, consentGate } from './accounts/index.js';
+import { certificateAdminPagesRouter, certificateLinks, certificatePagesRouter, certificatesApiRouter } from './certificates/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { buildServices, type Services } from './services.js';
 import type { Logger } from './shared/logger.js';
+import { adminSettingsWebRouter, institutionLogoRouter, LOGO_LIMITS, LOGO_UPLOAD_PATH } from './settings/index.js';
 import { territoriesApiRouter } from './territories/index.js';
 import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';
@@ -85,6 +87,7 @@ export function createApp({ config, logger, database, services = buildServices({
 
   app.use(healthRouter(database));
   app.use(courseFilesRouter(config.coursesDir));
+  app.use(institutionLogoRouter(services.settings));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
@@ -97,13 +100,14 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(questionBankApiRouter(services.questionBank));
   api.use(quizReportApiRouter(services.quizReports));
   api.use(liveSessionsApiRouter(services.liveSessions, services.calendarFeed));
+  api.use(certificatesApiRouter(services.certificates));
   api.use(notFound);
   app.use('/api/v1', api);
 
   // The HTML pages, behind the web shell (session, sign-in, CSRF, flash, view locals).
   const passport = createWebPassport(services.accounts);
   const web = express.Router();
-  web.use(webShell({ config, connection: database.connection, passport, largeFormPaths: ['/admin/users/import'] }));
+  web.use(webShell({ config, connection: database.connection, passport, largeFormPaths: ['/admin/users/import'], uploadPaths: { [LOGO_UPLOAD_PATH]: LOGO_LIMITS.maxBytes } }));
   web.use(consentGate);
   web.use(homeRouter());
   web.use(
@@ -118,8 +122,9 @@ export function createApp({ config, logger, database, services = buildServices({
     }),
   );
   const liveSessionLinks = upcomingSessionLinks(services.liveSessions);
-  web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, liveSessions: liveSessionLinks, clock: services.clock }));
-  web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses, liveSessions: liveSessionLinks }));
+  const myCertificateLinks = certificateLinks(services.certificates);
+  web.use(coursePagesRouter({ courses: services.courses, learners: services.enrollments, liveSessions: liveSessionLinks, certificates: myCertificateLinks, clock: services.clock }));
+  web.use(enrollmentPagesRouter({ enrollments: services.enrollments, courses: services.courses, liveSessions: liveSessionLinks, certificates: myCertificateLinks }));
   web.use(peoplePagesRouter({ enrollments: services.enrollments, courses: services.courses }));
   web.use(quizPagesRouter({ quizzes: services.quizzes, courses: services.courses }));
   web.use(quizReportPagesRouter({ reports: services.quizReports, courses: services.courses }));
@@ -129,11 +134,17 @@ export function createApp({ config, logger, database, services = buildServices({
       sessions: services.liveSessions,
       courses: services.courses,
       enrollments: services.enrollments,
-      institutionName: config.institutionName,
+      institutionName: async () => (await services.settings.institution()).name,
       clock: services.clock,
     }),
   );
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
+  web.use('/admin/settings', adminSettingsWebRouter(services.settings));
+  web.use(certificatePagesRouter(services.certificates));
+  web.use(
+    '/admin/certificates',
+    certificateAdminPagesRouter({ certificates: services.certificates, courses: services.courses, cohorts: services.enrollments, people: services.accounts.service }),
+  );
   // Reading the outbox and retrying a mail are separate permissions in the table.
   const canRead = authorize('outbox:read');
   const canRetry = authorize('outbox:retry');

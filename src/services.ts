@@ -2,6 +2,7 @@ import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { createAccounts, type Accounts, type ExportSection } from './accounts/index.js';
+import { createCertificatesService, type CertificatesService } from './certificates/index.js';
 import { createCoursesService, type CoursesService } from './courses/index.js';
 import { createEnrollmentsService, type EnrollmentsService } from './enrollments/index.js';
 import { createEventBus, type EventBus } from './shared/events.js';
@@ -17,7 +18,9 @@ import {
 } from './quizzes/index.js';
 import type { PeriodicJob } from './jobs/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
+import { createSettingsService, type SettingsService } from './settings/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
+import { isAppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import { createI18n } from './web/i18n.js';
 
@@ -40,6 +43,8 @@ export interface Services {
   quizReports: QuizReportService;
   liveSessions: LiveSessionsService;
   calendarFeed: CalendarFeedService;
+  certificates: CertificatesService;
+  settings: SettingsService;
   /** What the job scheduler runs (server.ts starts it). */
   jobs: PeriodicJob[];
 }
@@ -56,6 +61,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   const { connection } = database;
   const notifications = createNotifications({ connection, config, logger, clock });
   const rateLimiter = createRateLimiter(connection, clock);
+  const settings = createSettingsService({ connection, config, clock });
   // Filled below, once the modules that hold personal data exist: the data export asks each.
   const exportSections: ExportSection[] = [];
   const accounts = createAccounts({
@@ -86,6 +92,9 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     unknownUserIds: (ids) => accounts.service.unknownUserIds(ids),
     contactsOf: (ids) => accounts.service.contactsOf(ids),
     events,
+    // Late-bound: certificates is built below, from enrollments.
+    certificateCodesOf: async (userId) =>
+      new Map((await certificates.myCertificates({ id: userId })).filter(({ status }) => status === 'valid').map(({ courseSlug, code }) => [courseSlug, code])),
     clock,
     logger,
   });
@@ -100,7 +109,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     mailer: notifications.mailer,
     i18n,
     baseUrl: config.baseUrl,
-    institutionName: config.institutionName ?? 'Capacita',
+    institutionName: async () => (await settings.institution()).name,
     clock,
     logger,
   });
@@ -114,13 +123,37 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     rateLimiter,
     clock,
   });
+  const certificates = createCertificatesService({
+    connection,
+    courses,
+    enrollments,
+    // Deactivated holders keep their certificates; only an anonymised account has no profile.
+    profileOf: (userId) =>
+      accounts.service.getProfile(userId).catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'not_found') return undefined;
+        throw error;
+      }),
+    contactsOf: (ids) => accounts.service.contactsOf(ids),
+    institution: () => settings.institution(),
+    mailer: notifications.mailer,
+    rateLimiter,
+    i18n,
+    baseUrl: config.baseUrl,
+    coursesDir: config.coursesDir,
+    clock,
+    logger,
+  });
+  events.subscribe('enrollment.completed', async (completion) => {
+    await certificates.issueOnCompletion(completion);
+  });
   exportSections.push(
     { name: 'enrollments', collect: (userId) => enrollments.myEnrollments(userId) },
     {
       name: 'quizAttempts',
       collect: async (userId) => (await quizzes.myAttempts({ id: userId, email: '', roles: ['learner'] }, { limit: 100_000 })).items,
     },
+    { name: 'certificates', collect: (userId) => certificates.personalDataOf(userId) },
   );
-  const jobs = [...liveSessions.jobs];
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, jobs };
+  const jobs = [...liveSessions.jobs, ...certificates.jobs];
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, jobs };
 }

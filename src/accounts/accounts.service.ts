@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { isMunicipalityOf } from '../territories/index.js';
 import {
+  DOCUMENT_TYPES,
   PRIVACY_POLICY_VERSION,
   type AdminUserInput,
   type ProfileUpdateInput,
@@ -133,6 +134,22 @@ export function createAccountsService(deps: AccountsDependencies) {
           { name: [user.givenName, user.familyName].filter(Boolean).join(' '), email: user.email ?? null, locale: user.locale ?? 'es' },
         ]),
       );
+    },
+
+    /**
+     * The people an email address or a document number names, exactly (a document
+     * number typed with dots or spaces too). Usually one or none; a number can belong to
+     * two people under different document types. Deleted accounts are not people any more.
+     */
+    async findPeople(emailOrDocument: string): Promise<Profile[]> {
+      const text = emailOrDocument.trim();
+      if (!text) return [];
+      // Every document type listed, so that the (documentType, documentNumber) index serves the lookup.
+      const filter = text.includes('@')
+        ? { email: text.toLowerCase() }
+        : { documentType: { $in: [...DOCUMENT_TYPES] }, documentNumber: text.replace(/[.\s]/g, '').toUpperCase() };
+      const users = await User.find({ ...filter, status: { $ne: 'deleted' } }).limit(10).lean<UserRecord[]>();
+      return users.map(toProfile);
     },
 
     /** The ids among `ids` that name no usable account. */

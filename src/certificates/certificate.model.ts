@@ -44,6 +44,8 @@ export interface StoredCertificate {
   revokedReason: string | null;
   /** Until the mail with the PDF is queued (a job finishes what a crash left). */
   mailPending: boolean;
+  /** Holder name, document number and code, lower-case without accents: what the managers' search matches. */
+  searchText: string;
 }
 
 const certificateSchema = new Schema(
@@ -75,6 +77,7 @@ const certificateSchema = new Schema(
     revokedBy: { type: Schema.Types.ObjectId, default: null },
     revokedReason: { type: String, default: null },
     mailPending: { type: Boolean, default: false },
+    searchText: { type: String, required: true },
   },
   { collection: 'certificates', versionKey: false },
 );
@@ -84,6 +87,10 @@ certificateSchema.index({ currentKey: 1 }, { unique: true, sparse: true });
 certificateSchema.index({ userId: 1, issuedAt: -1 });
 certificateSchema.index({ courseSlug: 1, issuedAt: -1 });
 certificateSchema.index({ mailPending: 1, issuedAt: 1 });
+// The managers' list, newest first, whole programme or one cohort. The name search is a
+// substring match on searchText, which no index serves: it scans what these narrow to.
+certificateSchema.index({ issuedAt: -1, _id: -1 });
+certificateSchema.index({ cohortId: 1, issuedAt: -1 });
 
 const compile = (connection: Connection) => connection.model('Certificate', certificateSchema);
 export type CertificateModel = ReturnType<typeof compile>;

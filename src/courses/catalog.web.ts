@@ -58,10 +58,19 @@ export interface LiveSessionLinks {
   ): Promise<ReadonlyArray<{ title: string; startsAt: string; href: string; response: 'yes' | 'no' | null }>>;
 }
 
+/**
+ * A person's own certificates with the address of each PDF. The certificates module
+ * provides it (app.ts); declared here by shape for the same reason as LearnerRecords.
+ */
+export interface CertificateLinks {
+  mineFor(actor: Actor): Promise<ReadonlyArray<{ courseSlug: string; status: 'valid' | 'revoked'; pdfHref: string }>>;
+}
+
 export interface CoursePagesDependencies {
   courses: CoursesService;
   learners: LearnerRecords;
   liveSessions: LiveSessionLinks;
+  certificates: CertificateLinks;
   clock: Clock;
 }
 
@@ -138,6 +147,7 @@ function enrollPanel(t: TFunction, course: CourseView, cohorts: readonly CohortF
 interface StandingView {
   progress: ProgressView;
   isCompleted: boolean;
+  certificateHref?: string;
   statusText: string;
   cohortName?: string;
   resume?: ResumeLink;
@@ -160,7 +170,7 @@ function standingOf(
   };
 }
 
-export function coursePagesRouter({ courses, learners, liveSessions, clock }: CoursePagesDependencies): Router {
+export function coursePagesRouter({ courses, learners, liveSessions, certificates, clock }: CoursePagesDependencies): Router {
   const router = Router();
 
   router.get('/courses', async (request, response) => {
@@ -208,6 +218,11 @@ export function coursePagesRouter({ courses, learners, liveSessions, clock }: Co
     const doneLessons = new Set(enrollment?.completedLessons ?? []);
     const passedQuizzes = new Set(enrollment?.passedQuizzes ?? []);
     const standing = enrollment ? standingOf(t, course, enrollment, cohorts) : undefined;
+    // Only a completed course can have earned one: nobody else pays for the lookup.
+    if (user && standing?.isCompleted) {
+      const certificate = (await certificates.mineFor(user)).find((mine) => mine.courseSlug === course.slug && mine.status === 'valid');
+      if (certificate) standing.certificateHref = certificate.pdfHref;
+    }
     const lessonCount = course.modules.reduce((sum, module) => sum + module.lessons.length, 0);
 
     response.render('courses/course', {

@@ -67,7 +67,7 @@ export function enrollmentsApiRouter(enrollments: EnrollmentsService, courses: C
         progress: item.progress,
         completedAt: item.completedAt,
         lastLessonSlug: item.lastLessonSlug,
-        certificateCode: null,
+        certificateCode: item.certificateCode,
       })),
     });
   });

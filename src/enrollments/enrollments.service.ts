@@ -20,6 +20,11 @@ export interface EnrollmentsDependencies {
   /** Names and emails by user id (anonymised accounts have none). */
   contactsOf(ids: string[]): Promise<Map<string, { name: string; email: string | null }>>;
   events: EventBus;
+  /**
+   * Course slug → code of the person's valid certificate (from certificates, which
+   * depends on this module: services.ts hands it over rather than an import).
+   */
+  certificateCodesOf(userId: string): Promise<ReadonlyMap<string, string>>;
   clock: Clock;
   logger: Logger;
 }
@@ -57,6 +62,11 @@ export interface EnrollmentView {
   enrolledAt: string;
   completedAt: string | null;
   lastLessonSlug: string | null;
+}
+
+/** One of a person's own enrollments, with the code of the certificate it earned while that is valid. */
+export interface MyEnrollmentView extends EnrollmentView {
+  certificateCode: string | null;
 }
 
 /** An enrollment in the course team's list: who it is, and the live sessions they attended (non-cancelled ones). */
@@ -291,9 +301,17 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
       return { enrolled, alreadyEnrolled: unique.length - enrolled };
     },
 
-    async myEnrollments(userId: string): Promise<EnrollmentView[]> {
-      const enrollments = await Enrollment.find({ userId: new Types.ObjectId(userId) }).sort({ enrolledAt: 1 }).lean<StoredEnrollment[]>();
-      return Promise.all(enrollments.map(async (enrollment) => view(enrollment, await deps.courses.getCourse(enrollment.courseSlug))));
+    async myEnrollments(userId: string): Promise<MyEnrollmentView[]> {
+      const [enrollments, certificateCodes] = await Promise.all([
+        Enrollment.find({ userId: new Types.ObjectId(userId) }).sort({ enrolledAt: 1 }).lean<StoredEnrollment[]>(),
+        deps.certificateCodesOf(userId),
+      ]);
+      return Promise.all(
+        enrollments.map(async (enrollment) => ({
+          ...view(enrollment, await deps.courses.getCourse(enrollment.courseSlug)),
+          certificateCode: certificateCodes.get(enrollment.courseSlug) ?? null,
+        })),
+      );
     },
 
     /** One person's enrollment in a course, with what they have done (the course page ticks lessons off). */

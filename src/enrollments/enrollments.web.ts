@@ -30,10 +30,20 @@ export interface LiveSessionLinks {
   ): Promise<ReadonlyArray<{ title: string; courseSlug: string; startsAt: string; href: string; response: 'yes' | 'no' | null }>>;
 }
 
+/**
+ * A person's own certificates with the addresses of their pages (the PDF, the public
+ * verification). The certificates module provides it (app.ts); declared here by shape,
+ * because certificates depend on enrollments and not the other way round.
+ */
+export interface CertificateLinks {
+  mineFor(actor: Actor): Promise<ReadonlyArray<{ courseTitle: string; issuedAt: string; status: 'valid' | 'revoked'; pdfHref: string; verifyHref: string }>>;
+}
+
 export interface EnrollmentPagesDependencies {
   enrollments: EnrollmentsService;
   courses: CoursesService;
   liveSessions: LiveSessionLinks;
+  certificates: CertificateLinks;
 }
 
 /** How many upcoming live sessions "My courses" lists. */
@@ -68,7 +78,7 @@ function outlineOf(t: TFunction, course: CourseView, currentSlug: string, done: 
   }));
 }
 
-export function enrollmentPagesRouter({ enrollments, courses, liveSessions }: EnrollmentPagesDependencies): Router {
+export function enrollmentPagesRouter({ enrollments, courses, liveSessions, certificates }: EnrollmentPagesDependencies): Router {
   const router = Router();
 
   router.post('/courses/:slug/enroll', authorize('enrollments:self'), async (request, response) => {
@@ -152,7 +162,11 @@ export function enrollmentPagesRouter({ enrollments, courses, liveSessions }: En
     const t = request.t;
     const user = signedInUser(request);
     const language = languageOf(request);
-    const [mine, upcoming] = await Promise.all([enrollments.myEnrollments(user.id), liveSessions.upcomingFor(user, { limit: UPCOMING_SESSIONS })]);
+    const [mine, upcoming, myCertificates] = await Promise.all([
+      enrollments.myEnrollments(user.id),
+      liveSessions.upcomingFor(user, { limit: UPCOMING_SESSIONS }),
+      certificates.mineFor(user),
+    ]);
     const items = await Promise.all(
       mine.map(async ({ courseSlug }) => {
         const [course, enrollment] = await Promise.all([courses.getCourse(courseSlug), enrollments.enrollmentOf(user.id, courseSlug)]);
@@ -179,6 +193,7 @@ export function enrollmentPagesRouter({ enrollments, courses, liveSessions }: En
         when: formatDateTime(session.startsAt, language),
         answerText: t(`enrollments:myCourses.liveSessions.answer.${session.response ?? 'none'}`),
       })),
+      certificates: myCertificates.map((certificate) => ({ ...certificate, issuedOn: formatDate(certificate.issuedAt, language) })),
     });
   });
 

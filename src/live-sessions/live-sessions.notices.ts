@@ -13,7 +13,8 @@ export interface SessionNoticesDependencies {
   mailer: Mailer;
   i18n: i18n;
   baseUrl: string;
-  institutionName: string;
+  /** Signs the mails (the institution settings, which an administrator may change). */
+  institutionName(): Promise<string>;
   courseTitleOf(courseSlug: string): Promise<string>;
   /** The learners a session is for: enrolled in the course, in its cohort if it has one. */
   inviteesOf(courseSlug: string, cohortId: string | null): Promise<string[]>;
@@ -61,6 +62,7 @@ export function createSessionNotices(deps: SessionNoticesDependencies) {
     const facilitatorId = shown[0]!.facilitatorId;
     const [courseTitle, contacts] = await Promise.all([deps.courseTitleOf(session.courseSlug), deps.contactsOf([...recipientIds, facilitatorId])]);
     const organizer = contacts.get(facilitatorId);
+    const institutionName = await deps.institutionName();
     const stamp = deps.clock.now();
     const method = session.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
     const attachments = shown.map((one, index) => ({
@@ -81,7 +83,7 @@ export function createSessionNotices(deps: SessionNoticesDependencies) {
         language: contact.locale,
         t: deps.i18n.getFixedT(contact.locale, 'live-sessions'),
         sessionUrl: `${deps.baseUrl}/live-sessions/${shown[0]!.id}`,
-        institutionName: deps.institutionName,
+        institutionName,
       });
       const { isDuplicate } = await deps.mailer.queue({
         to: contact.email,

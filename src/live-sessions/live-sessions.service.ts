@@ -31,7 +31,7 @@ export interface LiveSessionsDependencies {
   i18n: i18n;
   /** For the links in mails. */
   baseUrl: string;
-  institutionName: string;
+  institutionName(): Promise<string>;
   clock: Clock;
   logger: Logger;
 }

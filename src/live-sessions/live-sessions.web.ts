@@ -33,8 +33,8 @@ export interface LiveSessionPagesDependencies {
   sessions: LiveSessionsService;
   courses: Pick<CoursesService, 'getCourse' | 'isFacilitatorOf'>;
   enrollments: Pick<EnrollmentsService, 'listCohorts'>;
-  /** Heads the printed agenda (INSTITUTION_NAME); without it the agenda starts with the course. */
-  institutionName: string | undefined;
+  /** Heads the printed agenda (the institution settings). */
+  institutionName(): Promise<string>;
   clock: Clock;
 }
 
@@ -261,7 +261,7 @@ export function liveSessionPagesRouter({ sessions, courses, enrollments, institu
     const place = session.modality === 'virtual' ? null : placeOf(session);
     response.render('live-sessions/agenda', {
       title: t('live-sessions:agendaPage.title', { title: session.title }),
-      institutionName,
+      institutionName: await institutionName(),
       courseTitle: course.title,
       sessionTitle: session.title,
       sessionHref: sessionPath(session.id),

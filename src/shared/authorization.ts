@@ -60,9 +60,16 @@ export const PERMISSIONS = {
   'live-sessions:attendance': ['facilitator', 'manager', 'admin'],
   /** One's own calendar feed: its secret address, and a new one that revokes it. */
   'live-sessions:feed': EVERYONE,
+  // Certificates (verification is public and needs none).
+  /** One's own certificates: the list, and the PDF of one's own (another person's is 404, checked by the service). */
+  'certificates:read-own': EVERYONE,
+  /** Every certificate: list and search, any PDF, revoke, re-issue, issue by hand. */
+  'certificates:manage': ['manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],
+  // Institution settings (name, city and logo printed on certificates).
+  'settings:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

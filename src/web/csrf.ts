@@ -19,6 +19,9 @@ const { generateToken, isRequestValid } = csrfSync({
   },
 });
 
+/** Whether the request carries this session's token: for a parser that must know before it reads on (multipart.ts). */
+export const hasValidCsrfToken = isRequestValid;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

@@ -31,7 +31,7 @@ interface FieldCommon {
 
 export type FieldView = FieldCommon &
   (
-    | { kind: 'input'; type: string; value: string; autocomplete?: string; inputMode?: string; spellcheck?: boolean }
+    | { kind: 'input'; type: string; value: string; autocomplete?: string; inputMode?: string; spellcheck?: boolean; accept?: string }
     | { kind: 'textarea'; value: string; rows: number }
     | { kind: 'select'; options: OptionView[]; placeholder?: string; autocomplete?: string; button?: { name: string; value: string; label: string; id: string } }
     | { kind: 'radios'; options: OptionView[] }
@@ -94,14 +94,15 @@ export function fieldBuilder({ values, errors }: FormState) {
   };
 
   return {
-    input(name: string, spec: FieldSpec & { type?: string; autocomplete?: string; inputMode?: string; spellcheck?: boolean }): FieldView {
+    input(name: string, spec: FieldSpec & { type?: string; autocomplete?: string; inputMode?: string; spellcheck?: boolean; accept?: string }): FieldView {
       const type = spec.type ?? 'text';
       return {
         ...common(name, spec),
         kind: 'input',
         type,
-        // Passwords are never sent back to the browser.
-        value: type === 'password' ? '' : text(name),
+        // Passwords are never sent back to the browser; a file cannot be.
+        value: type === 'password' || type === 'file' ? '' : text(name),
+        ...(spec.accept ? { accept: spec.accept } : {}),
         ...(spec.autocomplete ? { autocomplete: spec.autocomplete } : {}),
         ...(spec.inputMode ? { inputMode: spec.inputMode } : {}),
         ...(spec.spellcheck === false ? { spellcheck: false } : {}),

@@ -19,7 +19,9 @@ const MAIN_MENU: readonly Entry[] = [
   { href: '/account', labelKey: 'nav.account', permission: 'profile:read' },
   { href: '/admin/users', labelKey: 'nav.users', permission: 'users:list' },
   { href: '/admin/users/import', labelKey: 'nav.import', permission: 'users:import' },
+  { href: '/admin/certificates', labelKey: 'certificates:admin.nav', permission: 'certificates:manage' },
   { href: '/admin/outbox', labelKey: 'nav.outbox', permission: 'outbox:read' },
+  { href: '/admin/settings', labelKey: 'settings:nav.settings', permission: 'settings:manage' },
 ];
 
 export interface NavigationItem {

@@ -42,25 +42,44 @@ export const SAMPLE_QUIZ = `::unica:: ¿Qué entidad produce la DIVIPOLA? {=El D
 ::parejas:: Empareje cada código con su departamento. {=05 -> Antioquia =11 -> Bogotá D.C. =76 -> Valle del Cauca}
 `;
 
-/** A course with one short lesson that completes only once its learner attended one live session. */
-export function liveSessionCourseFiles(slug = 'curso-con-sesiones', title = 'Curso con sesiones'): Record<string, string> {
+export interface ShortCourseOptions {
+  title: string;
+  hours?: number;
+  /** Short lessons in the one module: `inicio`, then `cierre`. */
+  lessons?: 1 | 2;
+  minLiveSessionsAttended?: number;
+  /** Who signs its certificate; none: the course gives no certificate. */
+  signatories?: Array<{ name: string; role: string }>;
+}
+
+/** A course of one module and one or two short lessons, with what completes it and whether it certifies as asked. */
+export function shortCourseFiles(slug: string, options: ShortCourseOptions): Record<string, string> {
+  const signatories = options.signatories ?? [];
+  const certificate =
+    signatories.length > 0
+      ? `certificate:\n  enabled: true\n  signatories:\n${signatories.map(({ name, role }) => `    - name: ${name}\n      role: ${role}\n`).join('')}`
+      : 'certificate:\n  enabled: false\n';
   return {
-    [`${slug}/course.yaml`]: `title: ${title}
-summary: Se completa asistiendo a una sesión en vivo.
-hours: 4
+    [`${slug}/course.yaml`]: `title: ${options.title}
+summary: Un curso corto para las pruebas.
+hours: ${options.hours ?? 4}
 language: es
 modules:
   - slug: unico
     title: Único módulo
 completion:
   passingScore: 70
-  minLiveSessionsAttended: 1
+  minLiveSessionsAttended: ${options.minLiveSessionsAttended ?? 0}
 enrollment: open
-certificate:
-  enabled: false
-`,
+${certificate}`,
     [`${slug}/unico/01-inicio.md`]: '---\ntitle: Inicio\nminutes: 5\n---\n\nHola.\n',
+    ...(options.lessons === 2 ? { [`${slug}/unico/02-cierre.md`]: '---\ntitle: Cierre\nminutes: 5\n---\n\nGracias.\n' } : {}),
   };
+}
+
+/** A course with one short lesson that completes only once its learner attended one live session. */
+export function liveSessionCourseFiles(slug = 'curso-con-sesiones', title = 'Curso con sesiones'): Record<string, string> {
+  return shortCourseFiles(slug, { title, minLiveSessionsAttended: 1 });
 }
 
 /** One small, valid course: two modules, a quiz, an image. */

@@ -98,11 +98,24 @@ export const API_ROUTES: Row[] = [
   { method: 'POST', path: '/api/v1/me/calendar-feed/reset', may: SIGNED_IN },
   // Public: the secret token in the path is the credential (a made-up one is 404).
   { method: 'GET', path: '/api/v1/calendar-feeds/:token.ics', may: EVERYONE },
+  // Certificates: one's own list and PDFs (another person's PDF is 404, like a missing one); verification is public;
+  // managers list, revoke, re-issue and issue by hand. The probe's code does not exist (404), so only the role gate shows.
+  { method: 'GET', path: '/api/v1/me/certificates', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/certificates/:code/pdf', may: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/verify/:code', may: EVERYONE },
+  { method: 'POST', path: '/api/v1/certificates/:code/revoke', may: ['manager', 'admin'], body: {} },
+  { method: 'POST', path: '/api/v1/certificates/:code/reissue', may: ['manager', 'admin'], body: {} },
+  { method: 'POST', path: '/api/v1/certificates', may: ['manager', 'admin'], body: {} },
+  { method: 'GET', path: '/api/v1/certificates', may: ['manager', 'admin'] },
+  // Without a course: refused as incomplete (400), nothing rendered.
+  { method: 'GET', path: '/api/v1/certificates/export.zip', may: ['manager', 'admin'] },
 ];
 
 const OTHER_ROUTES: Row[] = [
   { method: 'GET', path: '/course-files/:slug/images/:file', may: EVERYONE },
   { method: 'GET', path: '/healthz', may: EVERYONE },
+  // The institution's logo prints on certificates and may show on any page (none yet: 404).
+  { method: 'GET', path: '/settings/logo', may: EVERYONE },
 ];
 
 const page = (method: Row['method'], path: string, may: Caller[], body?: Record<string, string>, usesOwnToken = false): Row => ({
@@ -152,6 +165,11 @@ export const PAGE_ROUTES: Row[] = [
   page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId/submit', SIGNED_IN),
   page('POST', '/courses/:slug/quizzes/:moduleSlug/attempts/:attemptId/autosave', SIGNED_IN),
   page('GET', '/my-courses', SIGNED_IN),
+  // Public verification (the probe's code cannot be one: 404); a certificate's PDF for its holder or a manager
+  // (another person's is 404, like a missing one, checked by the service).
+  page('GET', '/verify', EVERYONE),
+  page('GET', '/verify/:code', EVERYONE),
+  page('GET', '/certificates/:code.pdf', SIGNED_IN),
   page('GET', '/courses/:slug/people', ['facilitator', 'manager', 'admin']),
   page('GET', '/courses/:slug/people.csv', ['facilitator', 'manager', 'admin']),
   page('GET', '/courses/:slug/quizzes/:moduleSlug/report', ['facilitator', 'manager', 'admin']),
@@ -188,6 +206,20 @@ export const PAGE_ROUTES: Row[] = [
   page('GET', '/admin/outbox', ['admin']),
   page('GET', '/admin/outbox/:id', ['admin']),
   page('POST', '/admin/outbox/:id/retry', ['admin']),
+  // The managers' certificate pages. The probe's code cannot be one (404); the ZIP without a course is refused as
+  // incomplete (400), and the forms' empty bodies fail validation, so nothing changes.
+  page('GET', '/admin/certificates', ['manager', 'admin']),
+  page('GET', '/admin/certificates/export.zip', ['manager', 'admin']),
+  page('GET', '/admin/certificates/new', ['manager', 'admin']),
+  page('POST', '/admin/certificates/new', ['manager', 'admin'], {}),
+  page('GET', '/admin/certificates/:code', ['manager', 'admin']),
+  page('POST', '/admin/certificates/:code/revoke', ['manager', 'admin'], {}),
+  page('POST', '/admin/certificates/:code/reissue', ['manager', 'admin'], {}),
+  page('GET', '/admin/settings', ['admin']),
+  page('POST', '/admin/settings', ['admin'], {}),
+  // Without a file: refused as incomplete, nothing stored.
+  page('POST', '/admin/settings/logo', ['admin'], {}),
+  page('POST', '/admin/settings/logo/remove', ['admin']),
 ];
 
 const TABLE = [...API_ROUTES, ...OTHER_ROUTES, ...PAGE_ROUTES];
