@@ -6,13 +6,13 @@
  * share it, so client and server do not share an event loop. Figures are printed;
  * nothing is asserted. Options: --docs 100000 --clients 16 --lookups 20000.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aggregate, find, updateOne } from 'mingo';
 import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { percentile, startStandaloneEngine } from './helpers.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,33 +39,6 @@ function makeDocument(i: number): Document {
     score: (i * 7919) % 101,
     counter: 0,
     enrolledAt: new Date(Date.UTC(2026, 0, 1) + (i % 300) * 86_400_000),
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function startStandaloneEngine(dbpath: string): Promise<{ uri: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/engine/cli.ts', '--port', '0', '--dbpath', dbpath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /listening on (mongodb:\/\/[^ "]+)/.exec(buffered);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}`)));
-  });
-  return {
-    uri,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
   };
 }
 

@@ -14,6 +14,7 @@ import type { Database } from './db/connection.js';
 import { buildServices, type Services } from './services.js';
 import type { Logger } from './shared/logger.js';
 import { adminSettingsWebRouter, institutionLogoRouter, LOGO_LIMITS, LOGO_UPLOAD_PATH } from './settings/index.js';
+import { statisticsApiRouter, statisticsPagesRouter } from './statistics/index.js';
 import { territoriesApiRouter } from './territories/index.js';
 import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';
@@ -101,6 +102,12 @@ export function createApp({ config, logger, database, services = buildServices({
   api.use(quizReportApiRouter(services.quizReports));
   api.use(liveSessionsApiRouter(services.liveSessions, services.calendarFeed));
   api.use(certificatesApiRouter(services.certificates));
+  const statisticsApi = statisticsApiRouter(services.statistics, services.clock, {
+    courses: services.courses,
+    cohorts: services.enrollments,
+    institution: () => services.settings.institution(),
+  });
+  api.use(statisticsApi);
   api.use(notFound);
   app.use('/api/v1', api);
 
@@ -141,6 +148,7 @@ export function createApp({ config, logger, database, services = buildServices({
   web.use('/admin/users', adminUsersWebRouter(services.accounts));
   web.use('/admin/settings', adminSettingsWebRouter(services.settings));
   web.use(certificatePagesRouter(services.certificates));
+  web.use(statisticsPagesRouter({ statistics: services.statistics, courses: services.courses, cohorts: services.enrollments, downloads: statisticsApi }));
   web.use(
     '/admin/certificates',
     certificateAdminPagesRouter({ certificates: services.certificates, courses: services.courses, cohorts: services.enrollments, people: services.accounts.service }),

@@ -48,10 +48,12 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       logger.error({ file: error.file, line: error.line, reason: error.reason }, 'courses not imported: fix the file and run npm run courses:import');
     }
   }
-  // What a crash may have left half-done: seats taken by nobody, quiz passes not yet recorded, completions not yet announced.
+  // What a crash may have left half-done: seats taken by nobody, quiz passes not yet recorded, completions not yet announced,
+  // certified marks on enrollments behind their certificates.
   await services.enrollments.reconcileCohortCounts();
   await services.quizzes.recordPendingPasses();
   await services.enrollments.republishPendingCompletions();
+  await services.certificates.reconcileCertifiedEnrollments();
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();
   const jobs = await startJobScheduler({ connection: database.connection, logger, jobs: services.jobs });

@@ -19,6 +19,7 @@ import {
 import type { PeriodicJob } from './jobs/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { createSettingsService, type SettingsService } from './settings/index.js';
+import { createStatisticsService, type StatisticsService } from './statistics/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { isAppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
@@ -45,6 +46,7 @@ export interface Services {
   calendarFeed: CalendarFeedService;
   certificates: CertificatesService;
   settings: SettingsService;
+  statistics: StatisticsService;
   /** What the job scheduler runs (server.ts starts it). */
   jobs: PeriodicJob[];
 }
@@ -154,6 +156,7 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     },
     { name: 'certificates', collect: (userId) => certificates.personalDataOf(userId) },
   );
+  const statistics = createStatisticsService({ enrollments, courses });
   const jobs = [...liveSessions.jobs, ...certificates.jobs];
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, jobs };
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, statistics, jobs };
 }

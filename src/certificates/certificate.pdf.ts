@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { dejaVuFont, type DejaVuFace } from '../shared/pdf-fonts.js';
 import { printableImage } from './certificate-image.js';
 
 /** Everything printed on a certificate; the renderer reads nothing else. */
@@ -35,29 +34,8 @@ const SIGNATURE = { imageWidth: 160, imageHeight: 42, maxColumnWidth: 230, gutte
 const QR_SIZE = 64;
 
 type FontName = 'serif' | 'serif-bold' | 'mono-bold';
-// DejaVu covers every Latin letter a Colombian name can carry (ñ, ü, accents, apostrophes);
-// the monospaced face keeps the verification code unambiguous for typing.
-const FONT_FILES: Record<FontName, string> = { serif: 'DejaVuSerif', 'serif-bold': 'DejaVuSerif-Bold', 'mono-bold': 'DejaVuSansMono-Bold' };
-
-/**
- * Parsing a TrueType file costs fontkit about 8 ms, mostly the layout tables it decodes
- * lazily and then keeps on the font object: parsed per document, the fonts were half the
- * rendering time. pdfkit 0.20 accepts an already-parsed fontkit font (its own types have
- * not caught up, hence the cast), so each face is parsed once per process and every
- * document still embeds its own subset. The fontkit is the one pdfkit itself depends
- * on, so the two always agree on its version. Loaded on first use, not at import.
- */
-let parsedFonts: Record<FontName, PDFKit.Mixins.PDFFontSource> | undefined;
-
-function fonts(): Record<FontName, PDFKit.Mixins.PDFFontSource> {
-  if (!parsedFonts) {
-    const require = createRequire(import.meta.url);
-    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): unknown };
-    const parse = (file: string) => fontkit.create(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}.ttf`))) as PDFKit.Mixins.PDFFontSource;
-    parsedFonts = Object.fromEntries(Object.entries(FONT_FILES).map(([name, file]) => [name, parse(file)])) as Record<FontName, PDFKit.Mixins.PDFFontSource>;
-  }
-  return parsedFonts;
-}
+// The monospaced face keeps the verification code unambiguous for typing.
+const FONT_FILES: Record<FontName, DejaVuFace> = { serif: 'DejaVuSerif', 'serif-bold': 'DejaVuSerif-Bold', 'mono-bold': 'DejaVuSansMono-Bold' };
 
 /** Something drawn at a height the layout chooses, once it knows how tall everything is. */
 interface Block {
@@ -95,7 +73,7 @@ export async function renderCertificatePdf(input: CertificateRenderInput): Promi
     document.on('end', () => resolve(Buffer.concat(chunks)));
     document.on('error', reject);
   });
-  for (const [name, font] of Object.entries(fonts())) document.registerFont(name, font);
+  for (const [name, face] of Object.entries(FONT_FILES)) document.registerFont(name, dejaVuFont(face));
 
   drawFrame(document);
   stack(pageBlocks(document, input), CONTENT.top, CONTENT.bottom);

@@ -28,7 +28,7 @@ export interface Institution {
 export interface CertificatesDependencies {
   connection: Connection;
   courses: Pick<CoursesService, 'getCourse'>;
-  enrollments: Pick<EnrollmentsService, 'enrollmentOf'>;
+  enrollments: Pick<EnrollmentsService, 'enrollmentOf' | 'setCertified' | 'reconcileCertified'>;
   /** The person's profile; undefined once the account is anonymised (or never existed). */
   profileOf(userId: string): Promise<Profile | undefined>;
   contactsOf(ids: string[]): Promise<Map<string, Contact>>;
@@ -328,6 +328,15 @@ export function createCertificatesService(deps: CertificatesDependencies) {
     return (revoked as StoredCertificate | null) ?? undefined;
   }
 
+  /**
+   * The enrollment's `certified` mark follows the certificates after each write: it is
+   * read back from them rather than assumed, so a repeat or a late call sets it right.
+   */
+  async function markCertified(userId: string, courseSlug: string): Promise<void> {
+    const isCertified = (await Certificate.exists({ currentKey: personKey(userId, courseSlug), status: 'valid' })) !== null;
+    await deps.enrollments.setCertified(userId, courseSlug, isCertified);
+  }
+
   const reissuedAs = (code: string): string => inSpanish('certificates:revocation.reissuedAs', { code });
 
   /**
@@ -387,7 +396,11 @@ export function createCertificatesService(deps: CertificatesDependencies) {
       const key = personKey(userId, courseSlug);
       // Only a shortcut: the unique keys below decide.
       const existing = await issuedFor(key);
-      if (existing) return summary(existing);
+      if (existing) {
+        // A completion announced again after a crash also repairs the mark.
+        await markCertified(userId, courseSlug);
+        return summary(existing);
+      }
       const [snapshot, enrollment] = await Promise.all([snapshotOf(userId, course), deps.enrollments.enrollmentOf(userId, courseSlug)]);
       if (!snapshot) {
         logger.warn({ userId, courseSlug }, 'no certificate issued: the account is anonymised');
@@ -420,6 +433,7 @@ export function createCertificatesService(deps: CertificatesDependencies) {
         throw error;
       }
       logger.info({ code: certificate.code, userId, courseSlug }, 'certificate issued on completion');
+      await markCertified(userId, courseSlug);
       await mailOrLeavePending(certificate);
       return summary(certificate);
     },
@@ -457,6 +471,7 @@ export function createCertificatesService(deps: CertificatesDependencies) {
       const certificate = await byCode(typedCode);
       const revoked = await revokeIfValid(certificate, actor, { revokedReason: reason });
       if (revoked) logger.info({ code: certificate.code, actor: actor.id }, 'certificate revoked');
+      await markCertified(certificate.userId.toHexString(), certificate.courseSlug);
       return record(revoked ?? (await byCode(certificate.code)));
     },
 
@@ -505,6 +520,7 @@ export function createCertificatesService(deps: CertificatesDependencies) {
         mailPending: true,
       });
       logger.info({ code: replacement.code, replaces: old.code, actor: actor.id }, 'certificate re-issued');
+      await markCertified(userId, old.courseSlug);
       await mailOrLeavePending(replacement);
       return record(replacement);
     },
@@ -546,6 +562,7 @@ export function createCertificatesService(deps: CertificatesDependencies) {
         throw alreadyCertified((await Certificate.findOne({ currentKey: key }, { code: 1 }).lean<Pick<StoredCertificate, 'code'>>())?.code);
       }
       logger.info({ code: certificate.code, userId: input.userId, courseSlug: input.courseSlug, actor: actor.id }, 'certificate issued manually');
+      await markCertified(input.userId, input.courseSlug);
       await mailOrLeavePending(certificate);
       return record(certificate);
     },
@@ -585,6 +602,12 @@ export function createCertificatesService(deps: CertificatesDependencies) {
 
     /** The PDFs of a course or cohort, for a ZIP (certificates.export.ts). */
     exportPdfs: certificatesExporter({ connection: deps.connection, renderPdf }),
+
+    /** At start-up: the enrollments' `certified` marks set back to the valid certificates (a crash between the two writes). */
+    async reconcileCertifiedEnrollments(): Promise<{ marked: number; cleared: number }> {
+      const valid = await Certificate.find({ status: 'valid' }, { userId: 1, courseSlug: 1 }).lean<Array<Pick<StoredCertificate, 'userId' | 'courseSlug'>>>();
+      return deps.enrollments.reconcileCertified(valid.map((certificate) => ({ userId: certificate.userId.toHexString(), courseSlug: certificate.courseSlug })));
+    },
 
     /** Everything stored about a person's certificates, for their personal-data export. */
     async personalDataOf(userId: string): Promise<CertificateRecord[]> {

@@ -12,7 +12,9 @@ export {
   type CertificateRecord,
   type CertificateFile,
   type Institution,
+  searchableText,
 } from './certificates.service.js';
+export { newCertificateCode } from './certificate-code.js';
 export { certificatesApiRouter } from './certificates.api.js';
 export { certificateLinks, certificatePagesRouter } from './certificates.web.js';
 export { certificateAdminPagesRouter, type CertificateAdminPagesDependencies } from './certificates-admin.web.js';

@@ -21,6 +21,11 @@ const enrollmentSchema = new Schema(
     lastLessonSlug: String,
     lastActivityAt: Date,
     completedAt: Date,
+    /**
+     * Holds a valid certificate for this course: kept by the certificates module after
+     * each issuance and revocation, so that statistics count it without a join.
+     */
+    certified: { type: Boolean, default: false },
     /** Set once every subscriber of enrollment.completed has run; null means "publish again". */
     completionPublishedAt: Date,
     profile: {
@@ -45,6 +50,11 @@ const enrollmentSchema = new Schema(
 enrollmentSchema.index({ userId: 1, courseSlug: 1 }, { unique: true });
 enrollmentSchema.index({ courseSlug: 1, cohortId: 1 });
 enrollmentSchema.index({ status: 1, completionPublishedAt: 1 });
+// The participation statistics' filters (participation-counts.ts): course, cohort, department, each with the date range.
+enrollmentSchema.index({ courseSlug: 1, enrolledAt: 1 });
+enrollmentSchema.index({ cohortId: 1, enrolledAt: 1 });
+enrollmentSchema.index({ 'profile.departmentCode': 1, enrolledAt: 1 });
+enrollmentSchema.index({ enrolledAt: 1 });
 
 const cohortSchema = new Schema(
   {

@@ -9,6 +9,7 @@ import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { progressOf } from './completion-rules.js';
 import { enrollmentModels } from './enrollment.model.js';
+import { participationCounter } from './participation-counts.js';
 
 export interface EnrollmentsDependencies {
   connection: Connection;
@@ -130,6 +131,7 @@ function isDuplicateKey(error: unknown): boolean {
 
 export function createEnrollmentsService(deps: EnrollmentsDependencies) {
   const { Enrollment, Cohort } = enrollmentModels(deps.connection);
+  const { countParticipation, countByMonth } = participationCounter({ Enrollment });
 
   function view(enrollment: StoredEnrollment, course: CourseView): EnrollmentView {
     return {
@@ -425,6 +427,44 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
         const actual = byCohort.get(cohort._id.toHexString()) ?? 0;
         if (actual !== cohort.enrolledCount) await Cohort.updateOne({ _id: cohort._id }, { $set: { enrolledCount: actual } });
       }
+    },
+
+    /** The participation statistics' counts (participation-counts.ts). */
+    countParticipation,
+    countByMonth,
+
+    /**
+     * Whether the person holds a valid certificate for the course, as the certificates
+     * module says after each issuance or revocation. Setting the same value again
+     * changes nothing; a certificate without an enrollment (issued by hand) has nothing to mark.
+     */
+    async setCertified(userId: string, courseSlug: string, isCertified: boolean): Promise<void> {
+      if (!Types.ObjectId.isValid(userId)) return;
+      await Enrollment.updateOne({ userId: new Types.ObjectId(userId), courseSlug, certified: { $ne: isCertified } }, { $set: { certified: isCertified } });
+    },
+
+    /**
+     * At start-up: a process that died between a certificate write and setCertified left
+     * the mark wrong. `certifiedPairs` are the people and courses with a valid
+     * certificate; only the marks that differ are written.
+     */
+    async reconcileCertified(certifiedPairs: Iterable<{ userId: string; courseSlug: string }>): Promise<{ marked: number; cleared: number }> {
+      const shouldBe = new Map<string, { userId: string; courseSlug: string }>();
+      for (const pair of certifiedPairs) shouldBe.set(`${pair.userId}:${pair.courseSlug}`, pair);
+      const marked = await Enrollment.find({ certified: true }, { userId: 1, courseSlug: 1 }).lean<Array<{ _id: Types.ObjectId; userId: Types.ObjectId; courseSlug: string }>>();
+      const isMarked = new Set(marked.map((enrollment) => `${enrollment.userId.toHexString()}:${enrollment.courseSlug}`));
+      const toClear = marked.filter((enrollment) => !shouldBe.has(`${enrollment.userId.toHexString()}:${enrollment.courseSlug}`)).map((enrollment) => enrollment._id);
+      const toMark = [...shouldBe].filter(([key]) => !isMarked.has(key)).map(([, pair]) => pair);
+      if (toClear.length > 0) await Enrollment.updateMany({ _id: { $in: toClear } }, { $set: { certified: false } });
+      let markedCount = 0;
+      if (toMark.length > 0) {
+        const result = await Enrollment.bulkWrite(
+          toMark.map(({ userId, courseSlug }) => ({ updateOne: { filter: { userId: new Types.ObjectId(userId), courseSlug }, update: { $set: { certified: true } } } })),
+          { ordered: false },
+        );
+        markedCount = result.modifiedCount;
+      }
+      return { marked: markedCount, cleared: toClear.length };
     },
 
     /** Who is enrolled, how far they are and how many live sessions they attended (facilitators of the course, managers). */

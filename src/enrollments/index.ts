@@ -7,3 +7,13 @@ export { enrollmentsApiRouter } from './enrollments.api.js';
 export { enrollmentPagesRouter, type EnrollmentPagesDependencies } from './enrollments.web.js';
 export { peoplePagesRouter, type PeoplePagesDependencies } from './people.web.js';
 export { progressOf } from './completion-rules.js';
+export {
+  PROFILE_DIMENSIONS,
+  PARTICIPATION_MEASURES,
+  type ProfileDimension,
+  type ParticipationMeasure,
+  type ParticipationCounts,
+  type ParticipationFilter,
+  type ParticipationGroupCounts,
+  type MonthCount,
+} from './participation-counts.js';

@@ -65,6 +65,9 @@ export const PERMISSIONS = {
   'certificates:read-own': EVERYONE,
   /** Every certificate: list and search, any PDF, revoke, re-issue, issue by hand. */
   'certificates:manage': ['manager', 'admin'],
+  // Participation statistics.
+  /** Facilitators only for the courses they are assigned to (checked by the service). */
+  'statistics:read': ['facilitator', 'manager', 'admin'],
   // Mail.
   'outbox:read': ['admin'],
   'outbox:retry': ['admin'],

@@ -109,6 +109,11 @@ export const API_ROUTES: Row[] = [
   { method: 'GET', path: '/api/v1/certificates', may: ['manager', 'admin'] },
   // Without a course: refused as incomplete (400), nothing rendered.
   { method: 'GET', path: '/api/v1/certificates/export.zip', may: ['manager', 'admin'] },
+  // Participation statistics: facilitators see their own courses only (none here: an empty table).
+  { method: 'GET', path: '/api/v1/stats/participation', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/stats/participation.csv', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/stats/participation.xlsx', may: ['facilitator', 'manager', 'admin'] },
+  { method: 'GET', path: '/api/v1/stats/participation.pdf', may: ['facilitator', 'manager', 'admin'] },
 ];
 
 const OTHER_ROUTES: Row[] = [
@@ -215,6 +220,11 @@ export const PAGE_ROUTES: Row[] = [
   page('GET', '/admin/certificates/:code', ['manager', 'admin']),
   page('POST', '/admin/certificates/:code/revoke', ['manager', 'admin'], {}),
   page('POST', '/admin/certificates/:code/reissue', ['manager', 'admin'], {}),
+  // The statistics dashboard and its downloads (the API's files, under the session).
+  page('GET', '/stats', ['facilitator', 'manager', 'admin']),
+  page('GET', '/stats/participation.csv', ['facilitator', 'manager', 'admin']),
+  page('GET', '/stats/participation.xlsx', ['facilitator', 'manager', 'admin']),
+  page('GET', '/stats/participation.pdf', ['facilitator', 'manager', 'admin']),
   page('GET', '/admin/settings', ['admin']),
   page('POST', '/admin/settings', ['admin'], {}),
   // Without a file: refused as incomplete, nothing stored.

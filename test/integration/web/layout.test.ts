@@ -23,9 +23,9 @@ describe('the web shell: layout, menu by role, language, weight', () => {
   it('shows each person the menu of the pages their roles open', async () => {
     expect(menuOf((await request(ctx().app).get('/')).text)).to.deep.equal(['Inicio', 'Cursos', 'Iniciar sesión', 'Crear cuenta']);
     expect(menuOf((await sessions.get('learner')!.agent.get('/')).text)).to.deep.equal(['Inicio', 'Cursos', 'Mis cursos', 'Mi cuenta', 'Cerrar sesión']);
-    expect(menuOf((await sessions.get('manager')!.agent.get('/')).text)).to.deep.equal(['Inicio', 'Cursos', 'Mis cursos', 'Mi cuenta', 'Importar participantes', 'Certificados', 'Cerrar sesión']);
+    expect(menuOf((await sessions.get('manager')!.agent.get('/')).text)).to.deep.equal(['Inicio', 'Cursos', 'Mis cursos', 'Mi cuenta', 'Importar participantes', 'Certificados', 'Estadísticas', 'Cerrar sesión']);
     expect(menuOf((await sessions.get('admin')!.agent.get('/')).text)).to.deep.equal([
-      'Inicio', 'Cursos', 'Mis cursos', 'Mi cuenta', 'Usuarios', 'Importar participantes', 'Certificados', 'Correo saliente', 'Institución', 'Cerrar sesión',
+      'Inicio', 'Cursos', 'Mis cursos', 'Mi cuenta', 'Usuarios', 'Importar participantes', 'Certificados', 'Estadísticas', 'Correo saliente', 'Institución', 'Cerrar sesión',
     ]);
   });
 
