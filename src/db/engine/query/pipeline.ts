@@ -8,6 +8,7 @@ import type { Store } from '../storage/store.js';
 import { compileFilter, findDocuments, type FindResult } from './find.js';
 import { createAggregator, isKnownStage } from './mingo-options.js';
 import { planQuery } from './planner.js';
+import { compileSimpleGroup, NotSimple } from './simple-group.js';
 import { excludesNestedFields } from './projection.js';
 
 /**
@@ -74,7 +75,7 @@ export async function runPipeline(
     return isSafe ? docs : docs.map(cloneDocument);
   };
   const source = isSafe ? input : input.map(cloneDocument);
-  const docs = rest.length === 0 ? source : (createAggregator(rest, { collectionResolver: resolver, variables }).run(source) as Doc[]);
+  const docs = rest.length === 0 ? source : (simpleGroupOf(rest, source) ?? (createAggregator(rest, { collectionResolver: resolver, variables }).run(source) as Doc[]));
 
   if (output) {
     if ('$out' in output) writeOut(store, db, output.$out, docs);
@@ -83,6 +84,20 @@ export async function runPipeline(
     return { docs: [], scan };
   }
   return { docs, scan };
+}
+
+/** A lone `$group` that simple-group.ts can compile, run without mingo; undefined otherwise. */
+function simpleGroupOf(rest: Doc[], source: Doc[]): Doc[] | undefined {
+  const [stage] = rest;
+  if (rest.length !== 1 || !stage || !('$group' in stage)) return undefined;
+  const group = compileSimpleGroup(stage.$group);
+  if (!group) return undefined;
+  try {
+    return group(source);
+  } catch (error) {
+    if (error instanceof NotSimple) return undefined;
+    throw error;
+  }
 }
 
 /** Stages mingo does not know answer mongod's codes, not "unregistered pipeline operator". */
