@@ -20,6 +20,7 @@ import { toActor, toProfile, type Profile } from './profile.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { accountTokenModel, apiTokenModel } from './token.models.js';
 import { userModel, type UserRecord } from './user.model.js';
+import { duplicateKeyOf } from '../shared/duplicate-key.js';
 
 export interface AccountsDependencies {
   connection: Connection;
@@ -48,9 +49,9 @@ export interface ExportSection {
 
 /** Fields a duplicate-key error names, mapped to the form field people see. */
 function conflictFrom(error: unknown): AppError | undefined {
-  const failure = error as { code?: number; keyPattern?: Record<string, unknown> } | undefined;
-  if (failure?.code !== 11000) return undefined;
-  const field = failure.keyPattern && 'email' in failure.keyPattern ? 'email' : 'documentNumber';
+  const index = duplicateKeyOf(error);
+  if (!index) return undefined;
+  const field = index === 'email' ? 'email' : 'documentNumber';
   return new AppError('conflict', field === 'email' ? 'An account with this email already exists.' : 'An account with this document already exists.', {
     fields: { [field]: field === 'email' ? 'validation.emailTaken' : 'validation.documentTaken' },
   });

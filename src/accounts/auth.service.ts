@@ -7,6 +7,7 @@ import { toActor } from './profile.js';
 import { generatePassword, hashPassword, hashToken, newToken, verifyPassword } from './secrets.js';
 import { accountTokenModel, apiTokenModel } from './token.models.js';
 import { userModel, type UserRecord } from './user.model.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 /** API.md, "Precise rules": 10 failures per account, 100 per address, in 15 minutes. */
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
@@ -193,7 +194,7 @@ export function createAuthService(deps: AccountsDependencies) {
       try {
         return await this.createSystemAccount({ email: email ?? 'admin@capacita.local', roles: ['admin'], ...(password ? { password } : {}) });
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) {
+        if (isDuplicateKey(error)) {
           deps.logger.warn({ email }, 'no administrator created: an account with this email exists');
           return undefined;
         }

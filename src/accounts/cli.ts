@@ -4,6 +4,7 @@ import { connectDatabase } from '../db/connection.js';
 import { buildServices } from '../services.js';
 import { ROLES, type Role } from '../shared/authorization.js';
 import { createLogger } from '../shared/logger.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 /**
  * `npm run user:create -- --email ana@example.org --role admin [--role manager]
@@ -50,7 +51,7 @@ try {
   process.stdout.write(`created ${created.email} (${roles.join(', ')})\n`);
   if (created.generatedPassword) process.stdout.write(`password: ${created.generatedPassword}\n`);
 } catch (error) {
-  const isDuplicate = (error as { code?: number }).code === 11000;
+  const isDuplicate = isDuplicateKey(error);
   process.stderr.write(isDuplicate ? `an account with the email ${values.email} already exists\n` : `${String(error)}\n`);
   process.exitCode = 1;
 } finally {

@@ -17,6 +17,7 @@ import { certificateRenderer, verificationUrl } from './certificate-rendering.js
 import { certificatesExporter } from './certificates.export.js';
 import { composeCertificateMail } from './certificates.mail.js';
 import type { CertificateListQuery, ManualIssueInput } from './certificates.schemas.js';
+import { duplicateKeyOf } from '../shared/duplicate-key.js';
 
 /** What the certificate says about who issues it; the admin settings will provide it. */
 export interface Institution {
@@ -127,13 +128,6 @@ export function maskDocumentNumber(documentNumber: string): string {
 }
 
 const escapeRegex = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Which unique index an insert ran into, if that is what failed. */
-function duplicateKeyOf(error: unknown): string | undefined {
-  const failure = error as { code?: unknown; keyPattern?: Record<string, unknown> } | undefined;
-  if (failure?.code !== 11000) return undefined;
-  return Object.keys(failure.keyPattern ?? {})[0] ?? 'unknown';
-}
 
 const noSuchCertificate = (): AppError => new AppError('not_found', 'No such certificate.');
 

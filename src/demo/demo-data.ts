@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { newCertificateCode, searchableText } from '../certificates/index.js';
 import type { CourseView, CoursesService } from '../courses/index.js';
 import { ageBandOf } from '../shared/age-band.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 import { accountSchemas } from '../accounts/index.js';
 import type { Clock } from '../shared/clock.js';
 import { personFactory, DEMO_EMAIL_DOMAIN, type DemoPerson } from './people.js';
@@ -123,7 +124,7 @@ async function insertCertificates(database: Db, certificates: Document[]): Promi
     } catch (error) {
       const taken = error instanceof MongoBulkWriteError ? error.writeErrors : [];
       const writeErrors = Array.isArray(taken) ? taken : [taken];
-      if (draw >= 5 || writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== 11000)) throw error;
+      if (draw >= 5 || writeErrors.length === 0 || writeErrors.some((writeError) => !isDuplicateKey(writeError))) throw error;
       pending = writeErrors.map((writeError) => {
         const certificate = pending[writeError.index]!;
         const code = newCertificateCode();

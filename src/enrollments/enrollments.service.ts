@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import { progressOf } from './completion-rules.js';
 import { enrollmentModels } from './enrollment.model.js';
 import { participationCounter } from './participation-counts.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 export interface EnrollmentsDependencies {
   connection: Connection;
@@ -125,9 +126,6 @@ function cohortView(cohort: StoredCohort): CohortView {
   };
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | undefined)?.code === 11000;
-}
 
 export function createEnrollmentsService(deps: EnrollmentsDependencies) {
   const { Enrollment, Cohort } = enrollmentModels(deps.connection);

@@ -11,6 +11,7 @@ import { liveSessionModels } from './live-session.model.js';
 import { view, type StoredSession } from './live-session.view.js';
 import { feedCalendarOf } from './live-sessions.ics.js';
 import { ownSessionsCondition } from './live-sessions.scope.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 /**
  * A person's calendar feed: a secret address that calendar programs poll without any
@@ -56,9 +57,6 @@ const TOKEN_BYTES = USER_ID_BYTES + VERSION_BYTES + MAC_BYTES;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | undefined)?.code === 11000;
-}
 
 function noSuchFeed(): AppError {
   return new AppError('not_found', 'No such calendar feed.');

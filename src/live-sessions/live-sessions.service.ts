@@ -20,6 +20,7 @@ import { calendarOf } from './live-sessions.ics.js';
 import { createSessionNotices, remindersDueFor } from './live-sessions.notices.js';
 import { ownSessionsCondition } from './live-sessions.scope.js';
 import { occurrencesOf, RecurrenceError } from './recurrence.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 export interface LiveSessionsDependencies {
   connection: Connection;
@@ -50,9 +51,6 @@ const LOCK_LEASE_MS = 15_000;
 /** How long a request waits for a facilitator's lock before answering 409 busy. */
 const LOCK_WAIT_MS = 10_000;
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | undefined)?.code === 11000;
-}
 
 /**
  * The rules between fields (API.md, "Live sessions"), as field → i18n key. `checkFuture`

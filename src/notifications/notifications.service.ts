@@ -7,9 +7,9 @@ import { createMailTransport } from './notifications.transport.js';
 import type { Mailer, Notifications, NotificationsDependencies } from './notifications.types.js';
 import { outboxRouter } from './notifications.web.js';
 import { startDeliveryWorker, type DeliveryWorker } from './notifications.worker.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
-const DUPLICATE_KEY = 11000;
 
 /**
  * Builds the module from its dependencies; nothing touches the database until the first
@@ -67,7 +67,7 @@ export function createNotifications({ connection, config, logger: parentLogger, 
         return { id, isDuplicate: false };
       } catch (error) {
         // The unique index decides, so two processes queuing the same key at once still give one mail.
-        if (!valid.idempotencyKey || (error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+        if (!valid.idempotencyKey || !isDuplicateKey(error)) throw error;
         const existing = await model.findOne({ idempotencyKey: valid.idempotencyKey }, { _id: 1 }).lean();
         if (!existing) throw error;
         return { id: existing._id.toString(), isDuplicate: true };

@@ -7,6 +7,7 @@ import { exportGift, questionToGift } from './gift-export.js';
 import type { GradableQuestion } from './grading.js';
 import { questionBankModel } from './question-bank.model.js';
 import { questionWithAnswer, type QuestionWithAnswer } from './question-views.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 /**
  * Each course's question bank (README.md beside this file). A GIFT import is all or
@@ -52,7 +53,6 @@ interface StoredBank {
 /** Writes that lost a race with another import are retried on the newer bank this often. */
 const MERGE_ATTEMPTS = 5;
 
-const isDuplicateKey = (error: unknown): boolean => (error as { code?: number } | undefined)?.code === 11000;
 
 function merged(existing: readonly GradableQuestion[], incoming: readonly GradableQuestion[]): GradableQuestion[] {
   const incomingById = new Map(incoming.map((question) => [question.id, question]));

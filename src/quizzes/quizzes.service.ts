@@ -11,6 +11,7 @@ import { gradeAttempt, gradeQuestion, normalizeShortAnswer } from './grading.js'
 import { askedQuestionView, correctAnswerOf, questionWithAnswer, type AskedQuestionView, type CorrectAnswer, type QuestionWithAnswer } from './question-views.js';
 import type { AskedQuestion } from './attempt-draw.js';
 import { quizAttemptModel } from './quiz-attempt.model.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 /**
  * Quiz attempts (API.md, "Quizzes"; README.md beside this file): start, autosave,
@@ -89,7 +90,6 @@ function feedbackFor(asked: AskedQuestion, given: GivenAnswer | null): string[] 
 const timeLimitSecondsOf = (quiz: QuizDefinition): number | null =>
   quiz.settings.timeLimitMinutes === undefined ? null : Math.round(quiz.settings.timeLimitMinutes * 60);
 
-const isDuplicateKey = (error: unknown): boolean => (error as { code?: number } | undefined)?.code === 11000;
 
 export function createQuizzesService(deps: QuizzesDependencies) {
   const Attempt = quizAttemptModel(deps.connection);

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/clock.js';
+import { isDuplicateKey } from '../shared/duplicate-key.js';
 
 interface CounterDocument {
   _id: string;
@@ -36,9 +37,6 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | undefined)?.code === 11000;
-}
 
 export function createRateLimiter(connection: Connection, clock: Clock = systemClock): RateLimiter {
   const Counter = (connection.models.RateLimitCounter as ReturnType<typeof defineCounter> | undefined) ?? defineCounter(connection);
