@@ -11,7 +11,7 @@ export function percentile(sorted: number[], p: number): number {
  * and server do not share an event loop. `nodeOptions` go to the engine's Node (a
  * larger heap for millions of documents).
  */
-export async function startStandaloneEngine(dbpath: string, nodeOptions: string[] = []): Promise<{ uri: string; stop: () => Promise<void> }> {
+export async function startStandaloneEngine(dbpath: string, nodeOptions: string[] = []): Promise<{ uri: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'src/db/engine/cli.ts', '--port', '0', '--dbpath', dbpath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -26,6 +26,7 @@ export async function startStandaloneEngine(dbpath: string, nodeOptions: string[
   });
   return {
     uri,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -19,6 +19,7 @@ import { territoriesApiRouter } from './territories/index.js';
 import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';
 import { authorize } from './web/guards.js';
+import { observeDatabaseErrors, refuseWhileDatabaseUnreachable } from './web/database-gate.js';
 import { healthRouter } from './web/health.js';
 import { homeRouter } from './web/home.web.js';
 import { i18nMiddleware } from './web/i18n.js';
@@ -88,6 +89,7 @@ export function createApp({ config, logger, database, services = buildServices({
 
   app.use(healthRouter(database));
   app.use(courseFilesRouter(config.coursesDir));
+  app.use(refuseWhileDatabaseUnreachable(database.availability));
   app.use(institutionLogoRouter(services.settings));
 
   const api = express.Router();
@@ -160,6 +162,7 @@ export function createApp({ config, logger, database, services = buildServices({
   web.use(notFound);
   app.use(web);
 
+  app.use(observeDatabaseErrors(database.availability));
   app.use(errorHandler(logger));
   return app;
 }

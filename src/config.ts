@@ -38,6 +38,8 @@ const environmentSchema = z.object({
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  WORK_LEASE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(300),
 });
 
 export interface Config {
@@ -64,6 +66,10 @@ export interface Config {
   /** Behind a TLS-terminating proxy: trust X-Forwarded-*, mark cookies secure. */
   trustProxy: boolean;
   shutdownTimeoutMs: number;
+  /** How many app processes serve (node cluster); 1 serves from this process alone. */
+  webConcurrency: number;
+  /** How long work held by a process (a mail being sent, a running job) stays held if that process dies. */
+  workLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -117,5 +123,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    webConcurrency: values.WEB_CONCURRENCY,
+    workLeaseMs: values.WORK_LEASE_SECONDS * 1_000,
   });
 }

@@ -1,12 +1,14 @@
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
+import { isClusterWorker, startClusterPrimary } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { CourseFileError } from './courses/index.js';
 import { connectDatabase } from './db/connection.js';
 import { startJobScheduler } from './jobs/index.js';
-import { buildServices, type Services } from './services.js';
+import { prepareDatabase } from './prepare-database.js';
+import { buildServices } from './services.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 /**
@@ -20,43 +22,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** On first start with no administrator, create one and say how to sign in, once. */
-async function ensureAdministrator(services: Services, config: Readonly<Config>, logger: Logger): Promise<void> {
-  const created = await services.accounts.auth.ensureInitialAdmin(config.adminEmail, config.adminPassword);
-  if (!created) return;
-  if (created.generatedPassword) {
-    // Printed, not logged: it must not end up in log storage.
-    process.stdout.write(
-      `\n  First administrator created.\n  Email:    ${created.email}\n  Password: ${created.generatedPassword}\n  (shown once; change it after signing in)\n\n`,
-    );
-  }
-  logger.info({ email: created.email }, 'first administrator created');
+export interface StartOptions {
+  /** The database was prepared by someone else (the cluster's primary): skip prepareDatabase. */
+  prepared?: boolean;
 }
 
-export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Readonly<Config>, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const database = await connectDatabase(config, logger);
   const services = buildServices({ config, logger, database });
-  await ensureAdministrator(services, config, logger);
-  // First start: the shipped courses. Later edits are imported with npm run courses:import.
-  if (!(await services.courses.hasCourses())) {
-    try {
-      const reports = await services.courses.importCourses();
-      logger.info({ courses: reports.map((report) => report.slug) }, 'courses imported');
-    } catch (error) {
-      // The site still serves everything else; the message says which file to fix.
-      if (!(error instanceof CourseFileError)) throw error;
-      logger.error({ file: error.file, line: error.line, reason: error.reason }, 'courses not imported: fix the file and run npm run courses:import');
-    }
-  }
-  // What a crash may have left half-done: seats taken by nobody, quiz passes not yet recorded, completions not yet announced,
-  // certified marks on enrollments behind their certificates.
-  await services.enrollments.reconcileCohortCounts();
-  await services.quizzes.recordPendingPasses();
-  await services.enrollments.republishPendingCompletions();
-  await services.certificates.reconcileCertifiedEnrollments();
+  if (!options.prepared) await prepareDatabase(services, config, logger);
   const app = createApp({ config, logger, database, services });
   const stopDelivery = services.notifications.startDelivery();
-  const jobs = await startJobScheduler({ connection: database.connection, logger, jobs: services.jobs });
+  const jobs = await startJobScheduler({ connection: database.connection, logger, jobs: services.jobs, lockLifetimeMs: config.workLeaseMs });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,7 +41,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  logger.info({ url, embeddedDatabase: database.isEmbedded }, `Capacita listening on ${url}`);
+  logger.info({ url, pid: process.pid, embeddedDatabase: database.isEmbedded }, `Capacita listening on ${url}`);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -98,25 +75,31 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  let running: RunningServer;
+  let running: { stop(): Promise<void> };
   try {
-    running = await startServer(config, logger);
+    if (config.webConcurrency > 1 && cluster.isPrimary) {
+      running = await startClusterPrimary(config, logger, () => shutdown('crash loop', 1));
+    } else {
+      running = await startServer(config, logger, { prepared: isClusterWorker() });
+    }
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
     process.exit(1);
   }
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
+  function shutdown(reason: string, exitCode = 0): void {
+    logger.info({ reason }, 'shutting down');
     running.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'unclean shutdown');
         process.exit(1);
       },
     );
-  };
+  }
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // Ctrl-C reaches every process of the terminal; in a cluster the primary stops the workers in order.
+  if (isClusterWorker()) process.on('SIGINT', () => undefined);
+  else process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -157,6 +157,18 @@ export function buildServices({ config, logger, database, clock = systemClock }:
     { name: 'certificates', collect: (userId) => certificates.personalDataOf(userId) },
   );
   const statistics = createStatisticsService({ enrollments, courses });
-  const jobs = [...liveSessions.jobs, ...certificates.jobs];
+  // A request can fail half-way while the process lives on (the database dropped out
+  // between a pass and its recording, or a completion and its announcement): the same
+  // idempotent repairs as at start-up, every minute, so nothing waits for a restart.
+  const repairs: PeriodicJob = {
+    name: 'repairs:half-done-requests',
+    intervalMs: 60_000,
+    run: async () => {
+      await accounts.auth.sendPendingWelcomeMails();
+      await quizzes.recordPendingPasses();
+      await enrollments.republishPendingCompletions();
+    },
+  };
+  const jobs = [...liveSessions.jobs, ...certificates.jobs, repairs];
   return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, statistics, jobs };
 }

@@ -48,7 +48,7 @@ export function accountsApiRouter(accounts: Accounts): Router {
   router.post('/accounts', async (request, response) => {
     const input = parseInput(registrationSchema, request.body, request.t);
     const profile = await accounts.service.register(input, request.i18n?.resolvedLanguage ?? 'es');
-    await accounts.auth.sendEmailVerification(profile.id);
+    await accounts.auth.sendWelcomeVerification(profile.id);
     response.status(201).json(profile);
   });
 

@@ -110,6 +110,7 @@ export function createAccountsService(deps: AccountsDependencies) {
         ...storedProfile(profile),
         locale: language,
         consents: [{ policyVersion: PRIVACY_POLICY_VERSION, acceptedAt: deps.clock.now(), source: 'registration' }],
+        welcomeMailPending: true,
       });
       return toProfile(user);
     },

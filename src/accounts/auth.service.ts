@@ -16,6 +16,8 @@ export const MAX_FAILURES_PER_ADDRESS = 100;
 export const API_TOKEN_LIFETIME_MS = 8 * 60 * 60 * 1000;
 const RESET_LIFETIME_MS = 60 * 60 * 1000;
 const VERIFICATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Welcome mails repaired per run; the rest follow at the next one. */
+const WELCOME_BATCH = 500;
 
 const WRONG_CREDENTIALS = 'The email or the password is not correct.';
 
@@ -49,7 +51,7 @@ export function createAuthService(deps: AccountsDependencies) {
    * invitation is a password link for an account someone else made: it says so, and
    * lasts as long as a verification link.
    */
-  async function sendLink(user: UserRecord, purpose: 'verify_email' | 'reset_password', isInvitation = false): Promise<void> {
+  async function sendLink(user: UserRecord, purpose: 'verify_email' | 'reset_password', isInvitation = false, idempotencyKey?: string): Promise<void> {
     if (!user.email) return;
     const token = newToken('');
     const lifetime = purpose === 'reset_password' && !isInvitation ? RESET_LIFETIME_MS : VERIFICATION_LIFETIME_MS;
@@ -68,8 +70,18 @@ export function createAuthService(deps: AccountsDependencies) {
       to: user.email,
       subject: t(`${mail}.subject`),
       text: t(`${mail}.text`, { name, link, hours: Math.round(lifetime / 3_600_000) }),
-      idempotencyKey: `${purpose}:${record._id.toHexString()}`,
+      idempotencyKey: idempotencyKey ?? `${purpose}:${record._id.toHexString()}`,
     });
+  }
+
+  /**
+   * The verification mail that follows a registration, once per account even when a
+   * retry or the repair job sends it again (one idempotency key per account); then the
+   * account's pending mark is cleared.
+   */
+  async function sendWelcome(user: UserRecord): Promise<void> {
+    if (user.status === 'active' && !user.emailVerifiedAt) await sendLink(user, 'verify_email', false, `verify_email:welcome:${user._id.toHexString()}`);
+    await User.updateOne({ _id: user._id }, { $unset: { welcomeMailPending: 1 } });
   }
 
   /** Marks a link used, once: the first request wins, every later one finds nothing. */
@@ -153,6 +165,18 @@ export function createAuthService(deps: AccountsDependencies) {
       await ApiToken.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: deps.clock.now() } });
       if (user.email) await deps.rateLimiter.reset(accountKey(user.email));
       return user._id.toHexString();
+    },
+
+    async sendWelcomeVerification(userId: string): Promise<void> {
+      const user = await User.findOne({ _id: userId, welcomeMailPending: true }).lean<UserRecord>();
+      if (user) await sendWelcome(user);
+    },
+
+    /** Welcome mails a process that died right after a registration never queued. */
+    async sendPendingWelcomeMails(): Promise<number> {
+      const pending = await User.find({ welcomeMailPending: true }).limit(WELCOME_BATCH).lean<UserRecord[]>();
+      for (const user of pending) await sendWelcome(user);
+      return pending.length;
     },
 
     async sendEmailVerification(userId: string): Promise<void> {

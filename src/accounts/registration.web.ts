@@ -66,7 +66,7 @@ export function registrationRouter(accounts: Accounts): Router {
       response.status(isAppError(error) ? error.status : 400).render('accounts/register', registrationPage(request.t, { values, errors }));
       return;
     }
-    await accounts.auth.sendEmailVerification(profileId);
+    await accounts.auth.sendWelcomeVerification(profileId);
     const actor = await accounts.service.actorFor(profileId);
     if (actor) await signIn(request, actor);
     flash(request, 'success', 'accounts:register.welcome', { email: String(values.email) });

@@ -47,6 +47,8 @@ const userSchema = new Schema(
     /** Language for mails: the one they registered in. */
     locale: { type: String, enum: ['es', 'en'], default: 'es' },
     emailVerifiedAt: Date,
+    /** Registered, welcome verification mail not yet queued: a crash in between is repaired from this mark. */
+    welcomeMailPending: Boolean,
     lastLoginAt: Date,
     deactivatedAt: Date,
     deletedAt: Date,
@@ -63,6 +65,7 @@ userSchema.index({ documentType: 1, documentNumber: 1 }, { unique: true, sparse:
 userSchema.index({ roles: 1 });
 userSchema.index({ familyName: 1, givenName: 1 });
 userSchema.index({ importBatch: 1 }, { sparse: true });
+userSchema.index({ welcomeMailPending: 1 }, { sparse: true });
 
 export type UserRecord = InferSchemaType<typeof userSchema> & { _id: import('mongoose').Types.ObjectId };
 export type UserModel = Model<InferSchemaType<typeof userSchema>>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
+import { databaseAvailability, type DatabaseAvailability } from './availability.js';
 import { startEngine, type RunningEngine } from './engine/index.js';
 
 /**
@@ -13,6 +14,10 @@ import { startEngine, type RunningEngine } from './engine/index.js';
 export interface Database {
   connection: Connection;
   isEmbedded: boolean;
+  /** Where this connection goes: the embedded engine's own address when it is embedded (cluster workers join it there). */
+  uri: string;
+  /** Whether requests should be tried at all: false from a failure until a ping answers again. */
+  availability: DatabaseAvailability;
   /** Resolves when the server answers a ping within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   /** Closes the connection, then flushes and stops the embedded engine if there is one. */
@@ -66,23 +71,28 @@ export async function connectDatabase(
     throw error;
   }
 
+  const ping = async (timeoutMs = 2_000): Promise<void> => {
+    const db = connection.db;
+    if (!db) throw new Error('not connected');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs);
+    });
+    try {
+      await Promise.race([db.admin().ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const availability = databaseAvailability({ connection, ping }, logger);
   return {
     connection,
     isEmbedded: engine !== undefined,
-    async ping(timeoutMs = 2_000) {
-      const db = connection.db;
-      if (!db) throw new Error('not connected');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs);
-      });
-      try {
-        await Promise.race([db.admin().ping(), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    uri,
+    availability,
+    ping,
     async close() {
+      availability.close();
       await connection.close();
       await engine?.close();
     },

@@ -14,9 +14,9 @@ import type { MailTransport } from './notifications.transport.js';
  * keeps killing its sender still ends up `failed` instead of being retried forever.
  */
 
-/** How long a claim holds. Far beyond a send's worst case (SEND_TIMEOUT_MS), so a live sender never loses its mail. */
+/** How long a claim holds unless configured (WORK_LEASE_SECONDS). */
 export const LEASE_MS = 5 * 60_000;
-/** A send still running after this is abandoned and counted as failed. */
+/** A send still running after this (or after half the lease, if shorter) is abandoned and counted as failed, so a live sender never loses its mail. */
 const SEND_TIMEOUT_MS = 2 * 60_000;
 const MAX_ERROR_LENGTH = 300;
 
@@ -26,6 +26,8 @@ export interface DeliveryDependencies {
   clock: Clock;
   logger: Logger;
   mailFrom: string;
+  /** How long a claim holds before a process that died is assumed to have died. */
+  leaseMs?: number;
 }
 
 export interface Delivery {
@@ -35,14 +37,15 @@ export interface Delivery {
 
 type ClaimedMail = OutboxMail & { leaseOwner: string };
 
-export function createDelivery({ model, transport, clock, logger, mailFrom }: DeliveryDependencies): Delivery {
+export function createDelivery({ model, transport, clock, logger, mailFrom, leaseMs = LEASE_MS }: DeliveryDependencies): Delivery {
   const messageIdDomain = domainOf(mailFrom);
+  const sendTimeoutMs = Math.min(SEND_TIMEOUT_MS, leaseMs / 2);
 
   async function claimNext(): Promise<ClaimedMail | null> {
     const now = clock.now();
     const leaseOwner = randomUUID();
     const claim = {
-      $set: { status: 'sending', leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner },
+      $set: { status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), leaseOwner },
       $inc: { attempts: 1 },
     };
     const options = { returnDocument: 'after', lean: true } as const;
@@ -85,7 +88,7 @@ export function createDelivery({ model, transport, clock, logger, mailFrom }: De
       return;
     }
     try {
-      await transport.send(toMessage(mail, messageIdDomain, mailFrom), mailId);
+      await transport.send(toMessage(mail, messageIdDomain, mailFrom, sendTimeoutMs), mailId);
     } catch (error) {
       await recordFailure(mail, describeFailure(error));
       return;
@@ -109,7 +112,7 @@ export function createDelivery({ model, transport, clock, logger, mailFrom }: De
   };
 }
 
-function toMessage(mail: OutboxMail, messageIdDomain: string, from: string): SendMailOptions {
+function toMessage(mail: OutboxMail, messageIdDomain: string, from: string, sendTimeoutMs: number): SendMailOptions {
   return {
     from,
     to: mail.to,
@@ -125,7 +128,7 @@ function toMessage(mail: OutboxMail, messageIdDomain: string, from: string): Sen
     messageId: `<${mail._id.toString()}@${messageIdDomain}>`,
     // RFC 3834: keeps vacation responders from answering a robot.
     headers: { 'Auto-Submitted': 'auto-generated' },
-    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    signal: AbortSignal.timeout(sendTimeoutMs),
   };
 }
 

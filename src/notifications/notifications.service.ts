@@ -19,7 +19,7 @@ export function createNotifications({ connection, config, logger: parentLogger, 
   const logger = parentLogger.child({ module: 'notifications' });
   const model = outboxMailModel(connection);
   const transport = createMailTransport(config);
-  const delivery = createDelivery({ model, transport, clock, logger, mailFrom: config.mailFrom });
+  const delivery = createDelivery({ model, transport, clock, logger, mailFrom: config.mailFrom, leaseMs: config.workLeaseMs });
   let worker: DeliveryWorker | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
 

@@ -28,7 +28,7 @@ export interface Mailer {
 
 export interface NotificationsDependencies {
   connection: Connection;
-  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>;
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> & Partial<Pick<Config, 'workLeaseMs'>>;
   logger: Logger;
   clock?: Clock;
 }

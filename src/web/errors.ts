@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, ERROR_STATUS, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { isDatabaseUnreachable } from '../db/availability.js';
+import { databaseUnavailableError } from './database-gate.js';
 
 /**
  * The one error path. Whatever was thrown becomes an AppError code; API requests get
@@ -16,6 +18,7 @@ export function isApiRequest(request: Request): boolean {
 /** body-parser and other http-errors style failures carry `type` / `status`. */
 function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  if (isDatabaseUnreachable(error)) return databaseUnavailableError();
   const candidate = error as { type?: string; status?: number; statusCode?: number } | undefined;
   switch (candidate?.type) {
     case 'entity.too.large':
@@ -63,7 +66,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     response.status(appError.status);
-    if (appError.code === 'rate_limited' && typeof appError.details?.retryAfterSeconds === 'number') {
+    if (typeof appError.details?.retryAfterSeconds === 'number') {
       response.set('Retry-After', String(appError.details.retryAfterSeconds));
     }
     if (isApiRequest(request)) {

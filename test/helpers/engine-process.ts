@@ -30,6 +30,8 @@ export interface EngineProcess {
 
 export interface StartOptions {
   dbpath: string;
+  /** A fixed port, to bring an engine back where its clients expect it; 0 (any free port) otherwise. */
+  port?: number;
   /** Run the test entry point with these engine options instead of the CLI. */
   snapshotThresholdBytes?: number;
 }
@@ -44,7 +46,7 @@ process.once('exit', () => {
 
 function startEngineProcess(options: StartOptions): Promise<EngineProcess> {
   const args = options.snapshotThresholdBytes === undefined
-    ? ['--import', 'tsx', CLI, '--port', '0', '--dbpath', options.dbpath]
+    ? ['--import', 'tsx', CLI, '--port', String(options.port ?? 0), '--dbpath', options.dbpath]
     : ['--import', 'tsx', CUSTOM_ENTRY, JSON.stringify({ dbpath: options.dbpath, snapshotThresholdBytes: options.snapshotThresholdBytes })];
   const child = spawn(process.execPath, args, { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   liveChildren.add(child);
