@@ -30,7 +30,9 @@ export function multipartForm({ maxFileBytes }: { maxFileBytes: number }): Reque
     request.body = body;
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { ...FIELD_LIMITS, fileSize: maxFileBytes, files: 1, parts: FIELD_LIMITS.fields + 1 } });
+      // busboy marks a file truncated once it *reaches* fileSize: one byte more, so that a
+      // file of exactly maxFileBytes is taken and only a larger one is too large.
+      parser = busboy({ headers: request.headers, limits: { ...FIELD_LIMITS, fileSize: maxFileBytes + 1, files: 1, parts: FIELD_LIMITS.fields + 1 } });
     } catch {
       next(new AppError('validation_failed', 'The form is not valid multipart data.', { fields: {} }));
       return;
@@ -51,10 +53,12 @@ export function multipartForm({ maxFileBytes }: { maxFileBytes: number }): Reque
       if (isParsed && pendingFiles === 0) finish(failure);
     };
     const tooLarge = (): void => {
-      failure ??= new AppError('payload_too_large', 'The form has too many parts.');
+      failure ??= new AppError('payload_too_large', 'The form has too many parts, or a part too large.');
     };
 
-    parser.on('field', (name, value) => {
+    parser.on('field', (name, value, info) => {
+      // A field cut at its limit is not what was sent (as a form over its size is refused, not cut).
+      if (info.nameTruncated || info.valueTruncated) tooLarge();
       if (!failure) body[name] = value;
     });
     parser.on('file', (name, stream) => {

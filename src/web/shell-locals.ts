@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { formatCalendarDay, formatDate, formatDateTime } from './dates.js';
 import { languageOf, SUPPORTED_LANGUAGES } from './i18n.js';
 import { navigationFor } from './navigation.js';
+import { sameSitePathname } from './safe-redirect.js';
 import './request-user.js';
 
 /**
@@ -21,13 +22,13 @@ function languageLinks(request: Request, current: string): LanguageLink[] {
   const url = new URL(request.originalUrl, 'http://capacita.invalid');
   return SUPPORTED_LANGUAGES.map((language) => {
     url.searchParams.set('lang', language);
-    return { language, href: `${url.pathname}${url.search}`, isCurrent: language === current };
+    return { language, href: `${sameSitePathname(url)}${url.search}`, isCurrent: language === current };
   });
 }
 
 export const shellLocals: RequestHandler = (request, response, next) => {
   const language = languageOf(request);
-  const path = new URL(request.originalUrl, 'http://capacita.invalid').pathname;
+  const path = sameSitePathname(new URL(request.originalUrl, 'http://capacita.invalid'));
   const locals = response.locals;
   locals.currentPath = path;
   locals.currentUser = request.user ? { email: request.user.email, roles: request.user.roles } : undefined;
