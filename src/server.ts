@@ -44,6 +44,11 @@ export async function startServer(config: Readonly<Config>, logger: Logger, opti
   logger.info({ url, pid: process.pid, embeddedDatabase: database.isEmbedded }, `Capacita listening on ${url}`);
 
   let stopping: Promise<void> | undefined;
+  // Once stopping, each answer closes its connection, so clients holding keep-alive
+  // connections move on instead of feeding this process requests until the deadline.
+  server.prependListener('request', (_request, response) => {
+    if (stopping) response.shouldKeepAlive = false;
+  });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

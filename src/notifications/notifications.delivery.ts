@@ -19,6 +19,12 @@ export const LEASE_MS = 5 * 60_000;
 /** A send still running after this (or after half the lease, if shorter) is abandoned and counted as failed, so a live sender never loses its mail. */
 const SEND_TIMEOUT_MS = 2 * 60_000;
 const MAX_ERROR_LENGTH = 300;
+/**
+ * Mails in flight at once in one process. One at a time, a process busy serving learners
+ * sent under one mail a second (each takes several database round trips, queued behind
+ * the requests'); claims are atomic, so lanes never take the same mail.
+ */
+const DELIVERY_LANES = 4;
 
 export interface DeliveryDependencies {
   model: OutboxMailModel;
@@ -31,7 +37,7 @@ export interface DeliveryDependencies {
 }
 
 export interface Delivery {
-  /** Delivers due mails one by one until none is due or `shouldStop()`; resolves with how many it attempted. */
+  /** Delivers due mails, a few at a time, until none is due or `shouldStop()`; resolves with how many it attempted. */
   drain(shouldStop: () => boolean): Promise<number>;
 }
 
@@ -101,12 +107,15 @@ export function createDelivery({ model, transport, clock, logger, mailFrom, leas
   return {
     async drain(shouldStop) {
       let attempted = 0;
-      while (!shouldStop()) {
-        const mail = await claimNext();
-        if (!mail) break;
-        await deliver(mail);
-        attempted += 1;
-      }
+      const lane = async (): Promise<void> => {
+        while (!shouldStop()) {
+          const mail = await claimNext();
+          if (!mail) return;
+          await deliver(mail);
+          attempted += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: DELIVERY_LANES }, lane));
       return attempted;
     },
   };
