@@ -103,9 +103,22 @@ function toView(course: StoredCourse): CourseView {
 export function createCoursesService(deps: CoursesDependencies) {
   const models = courseModels(deps.connection);
 
+  /**
+   * The modules (every lesson's HTML: nearly all of a course document) change only with an
+   * import, which writes them together with a new `importedAt`, from whichever process.
+   * So the rest of the course is read on every call and the modules only when `importedAt`
+   * moved; callers get the cached modules shared, and only read them.
+   */
+  const modulesBySlug = new Map<string, { importedAt: number; modules: StoredCourse['modules'] }>();
+
   async function stored(slug: string): Promise<StoredCourse> {
-    const course = await models.Course.findById(slug).lean<StoredCourse>();
+    const head = await models.Course.findById(slug, { modules: 0 }).lean<Omit<StoredCourse, 'modules'> & { importedAt: Date }>();
+    if (!head) throw new AppError('not_found', 'No such course.');
+    const cached = modulesBySlug.get(slug);
+    if (cached?.importedAt === head.importedAt.getTime()) return { ...head, modules: cached.modules };
+    const course = await models.Course.findById(slug).lean<StoredCourse & { importedAt: Date }>();
     if (!course) throw new AppError('not_found', 'No such course.');
+    modulesBySlug.set(slug, { importedAt: course.importedAt.getTime(), modules: course.modules });
     return course;
   }
 
@@ -119,7 +132,8 @@ export function createCoursesService(deps: CoursesDependencies) {
     },
 
     async listCourses(): Promise<CatalogEntry[]> {
-      const courses = await models.Course.find({}, { modules: 1, title: 1, summary: 1, hours: 1, certificate: 1 }).sort({ title: 1 }).lean<StoredCourse[]>();
+      // Only the modules' slugs, to count them: not every lesson's HTML.
+      const courses = await models.Course.find({}, { 'modules.slug': 1, title: 1, summary: 1, hours: 1, certificate: 1 }).sort({ title: 1 }).lean<StoredCourse[]>();
       return courses.map((course) => ({
         slug: course._id,
         title: course.title,

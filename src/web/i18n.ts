@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Request, RequestHandler } from 'express';
 import i18next, { type i18n } from 'i18next';
-import { LanguageDetector, handle } from 'i18next-http-middleware';
+import { LanguageDetector } from 'i18next-http-middleware';
 
 /** Spanish (es-CO) first; English available. */
 export const SUPPORTED_LANGUAGES = ['es', 'en'] as const;
@@ -51,9 +51,44 @@ export function createI18n(): i18n {
   return instance;
 }
 
-/** Puts `t` and the language on every request and into the views. */
+/** Detected languages (`es`, `es-CO`, `en-US`…) whose clone is kept; any further one gets a clone per request. */
+const MAX_SHARED_CLONES = 32;
+
+/**
+ * Puts `t` and the language on every request and into the views, as i18next-http-middleware's
+ * `handle` does, but without cloning the i18next instance for each request: that clone cost
+ * more than rendering a plain page. A request only reads its instance (nothing calls
+ * `changeLanguage` on it), so one clone per detected language is made once and shared.
+ */
 export function i18nMiddleware(instance: i18n): RequestHandler {
-  return handle(instance);
+  const clones = new Map<string, { i18n: i18n; t: i18n['t']; exists: i18n['exists'] }>();
+  const cloneFor = (language: string): { i18n: i18n; t: i18n['t']; exists: i18n['exists'] } => {
+    const kept = clones.get(language);
+    if (kept) return kept;
+    const clone = instance.cloneInstance({ initAsync: false });
+    void clone.changeLanguage(language); // resources are in memory: done when it returns
+    const made = { i18n: clone, t: clone.t.bind(clone), exists: clone.exists.bind(clone) };
+    if (clones.size < MAX_SHARED_CLONES) clones.set(language, made);
+    return made;
+  };
+  const fallback = DEFAULT_LANGUAGE;
+  return (request, response, next) => {
+    const detected: unknown = instance.services.languageDetector?.detect(request, response);
+    const language = typeof detected === 'string' && detected !== '' ? detected : fallback;
+    const { i18n: clone, t, exists } = cloneFor(language);
+    const extra = request as unknown as { locale: string; lng: string; resolvedLanguage: string | undefined };
+    request.language = extra.locale = extra.lng = language;
+    request.languages = instance.services.languageUtils.toResolveHierarchy(language);
+    extra.resolvedLanguage = clone.resolvedLanguage;
+    request.i18n = clone;
+    request.t = t;
+    // Detected codes are checked by the detector (isSafeLangIdentifier); the header takes only these characters anyway.
+    const header = language.replace(/[^A-Za-z0-9-]/g, '');
+    if (response.getHeader('Content-Language') !== header) response.setHeader('Content-Language', header);
+    Object.assign(response.locals, { t, exists, i18n: clone, language, resolvedLanguage: clone.resolvedLanguage, languageDir: instance.dir(language) });
+    instance.services.languageDetector?.cacheUserLanguage(request, response, language);
+    next();
+  };
 }
 
 /** The language a request is answered in. */
