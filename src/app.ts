@@ -21,6 +21,7 @@ import { errorHandler, notFound } from './web/errors.js';
 import { authorize } from './web/guards.js';
 import { observeDatabaseErrors, refuseWhileDatabaseUnreachable } from './web/database-gate.js';
 import { healthRouter } from './web/health.js';
+import { publicFiles } from './web/public-files.js';
 import { homeRouter } from './web/home.web.js';
 import { i18nMiddleware } from './web/i18n.js';
 import { createWebPassport } from './web/passport.js';
@@ -84,7 +85,7 @@ export function createApp({ config, logger, database, services = buildServices({
       },
     }),
   );
-  app.use(express.static(`${projectRoot}public`, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(publicFiles(`${projectRoot}public`, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use(i18nMiddleware(services.i18n));
 
   app.use(healthRouter(database));

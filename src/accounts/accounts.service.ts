@@ -16,7 +16,7 @@ import {
   type ProfileUpdateInput,
   type RegistrationInput,
 } from './accounts.schemas.js';
-import { toActor, toProfile, type Profile } from './profile.js';
+import { ACTOR_FIELDS, toActor, toProfile, type Profile } from './profile.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { accountTokenModel, apiTokenModel } from './token.models.js';
 import { userModel, type UserRecord } from './user.model.js';
@@ -168,8 +168,10 @@ export function createAccountsService(deps: AccountsDependencies) {
 
     /** The signed-in person for a session or token, or undefined if the account is no longer usable. */
     async actorFor(id: string): Promise<Actor | undefined> {
-      const user = await findUser(id);
-      return user && user.status === 'active' ? toActor(user) : undefined;
+      // Every signed-in page asks (passport's deserializeUser): only what an actor is made of.
+      if (!Types.ObjectId.isValid(id)) return undefined;
+      const user = await User.findOne({ _id: id, status: 'active' }, ACTOR_FIELDS).lean<Pick<UserRecord, '_id' | 'email' | 'roles'>>();
+      return user ? toActor(user) : undefined;
     },
 
     async updateProfile(id: string, input: ProfileUpdateInput): Promise<Profile> {

@@ -3,7 +3,7 @@ import type { Actor, Role } from '../shared/authorization.js';
 import { AppError } from '../shared/errors.js';
 import type { AccountsDependencies } from './accounts.service.js';
 import { emailSchema } from './accounts.schemas.js';
-import { toActor } from './profile.js';
+import { ACTOR_FIELDS, toActor } from './profile.js';
 import { generatePassword, hashPassword, hashToken, newToken, verifyPassword } from './secrets.js';
 import { accountTokenModel, apiTokenModel } from './token.models.js';
 import { userModel, type UserRecord } from './user.model.js';
@@ -126,9 +126,9 @@ export function createAuthService(deps: AccountsDependencies) {
     /** The person a bearer token stands for, if it is valid, unexpired and unrevoked. */
     async actorForToken(token: string): Promise<Actor | undefined> {
       if (token.length > 200) return undefined;
-      const record = await ApiToken.findOne({ tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: deps.clock.now() } }).lean();
+      const record = await ApiToken.findOne({ tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: deps.clock.now() } }, { userId: 1 }).lean();
       if (!record) return undefined;
-      const user = await User.findOne({ _id: record.userId, status: 'active' }).lean<UserRecord>();
+      const user = await User.findOne({ _id: record.userId, status: 'active' }, ACTOR_FIELDS).lean<Pick<UserRecord, '_id' | 'email' | 'roles'>>();
       return user ? toActor(user) : undefined;
     },
 

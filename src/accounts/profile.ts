@@ -63,7 +63,10 @@ export function toProfile(user: UserRecord): Profile {
   };
 }
 
-export function toActor(user: UserRecord): Actor {
+/** The fields of a user an Actor is made of: what a sign-in check reads, nothing more. */
+export const ACTOR_FIELDS = { email: 1, roles: 1 } as const;
+
+export function toActor(user: Pick<UserRecord, '_id' | 'email' | 'roles'>): Actor {
   return { id: user._id.toHexString(), email: user.email ?? '', roles: (user.roles ?? []) as Role[] };
 }
 

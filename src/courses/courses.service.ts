@@ -100,6 +100,14 @@ function toView(course: StoredCourse): CourseView {
   };
 }
 
+function lessonOf(course: StoredCourse, lessonSlug: string): LessonView {
+  for (const module of course.modules) {
+    const lesson = module.lessons.find((candidate) => candidate.slug === lessonSlug);
+    if (lesson) return { slug: lesson.slug, title: lesson.title, minutes: lesson.minutes, html: lesson.html, moduleSlug: module.slug };
+  }
+  throw new AppError('not_found', 'No such lesson.');
+}
+
 export function createCoursesService(deps: CoursesDependencies) {
   const models = courseModels(deps.connection);
 
@@ -149,12 +157,13 @@ export function createCoursesService(deps: CoursesDependencies) {
     },
 
     async getLesson(slug: string, lessonSlug: string): Promise<LessonView> {
+      return lessonOf(await stored(slug), lessonSlug);
+    },
+
+    /** The course and one of its lessons from one read (the lesson page needs both). */
+    async getCourseWithLesson(slug: string, lessonSlug: string): Promise<{ course: CourseView; lesson: LessonView }> {
       const course = await stored(slug);
-      for (const module of course.modules) {
-        const lesson = module.lessons.find((candidate) => candidate.slug === lessonSlug);
-        if (lesson) return { slug: lesson.slug, title: lesson.title, minutes: lesson.minutes, html: lesson.html, moduleSlug: module.slug };
-      }
-      throw new AppError('not_found', 'No such lesson.');
+      return { course: toView(course), lesson: lessonOf(course, lessonSlug) };
     },
 
     /** A live module quiz; an archived one (its module or file is gone) is not found. */

@@ -84,6 +84,12 @@ export interface EnrollmentDetail extends EnrollmentView {
   passedQuizzes: string[];
 }
 
+/** A lesson as its reader gets it: done or not, and their enrollment (none for the course's team). */
+export interface LessonReading extends LessonView {
+  completed: boolean;
+  enrollment: EnrollmentDetail | undefined;
+}
+
 interface StoredEnrollment {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
@@ -96,6 +102,7 @@ interface StoredEnrollment {
   passedQuizzes: string[];
   attendedSessions: number;
   lastLessonSlug?: string;
+  lastActivityAt?: Date;
 }
 
 interface StoredCohort {
@@ -209,6 +216,30 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
     if (failures === 0) await Enrollment.updateOne({ _id: enrollment._id }, { $set: { completionPublishedAt: deps.clock.now() } });
   }
 
+  /**
+   * Only a move to another lesson is written: opening the same lesson again changes
+   * neither `lastLessonSlug` nor whether `lastActivityAt` is set (all that the statistics
+   * read of it), so a page view costs no write.
+   */
+  async function openLesson(actor: Actor, course: CourseView, lesson: LessonView): Promise<LessonReading> {
+    const enrollment = await findEnrollment(actor.id, course.slug);
+    if (!enrollment) {
+      if (await deps.courses.isFacilitatorOf(actor, course.slug)) return { ...lesson, completed: false, enrollment: undefined };
+      throw new AppError('forbidden', 'You are not enrolled in this course.', { reason: 'not_enrolled' });
+    }
+    if (enrollment.lastLessonSlug !== lesson.slug || !enrollment.lastActivityAt) {
+      const now = deps.clock.now();
+      await Enrollment.updateOne({ _id: enrollment._id }, { $set: { lastLessonSlug: lesson.slug, lastActivityAt: now } });
+      enrollment.lastLessonSlug = lesson.slug;
+      enrollment.lastActivityAt = now;
+    }
+    return { ...lesson, completed: enrollment.completedLessons.includes(lesson.slug), enrollment: detailOf(enrollment, course) };
+  }
+
+  function detailOf(enrollment: StoredEnrollment, course: CourseView): EnrollmentDetail {
+    return { ...view(enrollment, course), completedLessons: [...enrollment.completedLessons], passedQuizzes: [...enrollment.passedQuizzes] };
+  }
+
   async function enrolledOrThrow(actor: Actor, courseSlug: string): Promise<StoredEnrollment> {
     const enrollment = await findEnrollment(actor.id, courseSlug);
     if (!enrollment) throw new AppError('forbidden', 'You are not enrolled in this course.', { reason: 'not_enrolled' });
@@ -318,27 +349,29 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
     async enrollmentOf(userId: string, courseSlug: string): Promise<EnrollmentDetail | undefined> {
       const enrollment = await findEnrollment(userId, courseSlug);
       if (!enrollment) return undefined;
-      return {
-        ...view(enrollment, await deps.courses.getCourse(courseSlug)),
-        completedLessons: [...enrollment.completedLessons],
-        passedQuizzes: [...enrollment.passedQuizzes],
-      };
+      return detailOf(enrollment, await deps.courses.getCourse(courseSlug));
+    },
+
+    /** Whether the person is enrolled in the course: one small read, no course (the quiz engine's check). */
+    async isEnrolled(userId: string, courseSlug: string): Promise<boolean> {
+      if (!Types.ObjectId.isValid(userId)) return false;
+      return (await Enrollment.exists({ userId: new Types.ObjectId(userId), courseSlug })) !== null;
     },
 
     /**
      * A lesson for someone allowed to read it: enrolled learners (whose "continue where
      * I left off" moves here), the course's facilitators and managers.
      */
-    async readLesson(actor: Actor, courseSlug: string, lessonSlug: string): Promise<LessonView & { completed: boolean }> {
-      const lesson = await deps.courses.getLesson(courseSlug, lessonSlug);
-      const enrollment = await findEnrollment(actor.id, courseSlug);
-      if (!enrollment) {
-        if (await deps.courses.isFacilitatorOf(actor, courseSlug)) return { ...lesson, completed: false };
-        throw new AppError('forbidden', 'You are not enrolled in this course.', { reason: 'not_enrolled' });
-      }
-      await Enrollment.updateOne({ _id: enrollment._id }, { $set: { lastLessonSlug: lessonSlug, lastActivityAt: deps.clock.now() } });
-      return { ...lesson, completed: enrollment.completedLessons.includes(lessonSlug) };
+    async readLesson(actor: Actor, courseSlug: string, lessonSlug: string): Promise<LessonReading> {
+      const { course, lesson } = await deps.courses.getCourseWithLesson(courseSlug, lessonSlug);
+      return openLesson(actor, course, lesson);
     },
+
+    /**
+     * readLesson for a caller that has already read the course and the lesson (the lesson
+     * page): the reader's enrollment comes back with it, from the same read.
+     */
+    openLesson,
 
     /** Marks a lesson done; repeating it changes nothing. Resolves with the new progress. */
     async completeLesson(actor: Actor, courseSlug: string, lessonSlug: string): Promise<{ progress: number }> {
@@ -361,7 +394,8 @@ export function createEnrollmentsService(deps: EnrollmentsDependencies) {
         { $addToSet: { passedQuizzes: moduleSlug } },
         { returnDocument: 'after', lean: true },
       );
-      if (updated) await evaluateCompletion(updated as unknown as StoredEnrollment, await deps.courses.getCourse(courseSlug));
+      // A completed enrollment has nothing left to evaluate: no need to read the course for it.
+      if (updated && updated.status !== 'completed') await evaluateCompletion(updated as unknown as StoredEnrollment, await deps.courses.getCourse(courseSlug));
     },
 
     /** The courses a person is enrolled in, with their cohort (which live sessions are theirs). No course is read. */

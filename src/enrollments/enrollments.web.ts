@@ -10,7 +10,7 @@ import { authorize, signedInUser } from '../web/guards.js';
 import { languageOf } from '../web/i18n.js';
 import { parseInput } from '../web/validate.js';
 import { enrollSchema } from './enrollments.schemas.js';
-import type { EnrollmentsService } from './enrollments.service.js';
+import type { EnrollmentsService, LessonReading } from './enrollments.service.js';
 
 /**
  * The learner's pages: enrolling from the course page, the lesson reader with "mark as
@@ -100,10 +100,11 @@ export function enrollmentPagesRouter({ enrollments, courses, liveSessions, cert
   router.get('/courses/:slug/lessons/:lessonSlug', authorize('lessons:read'), async (request, response) => {
     const t = request.t;
     const user = signedInUser(request);
-    const course = await courses.getCourse(slugOf(request));
-    let lesson: Awaited<ReturnType<EnrollmentsService['readLesson']>>;
+    // The course and the enrollment are read once here and handed on, not read again.
+    const { course, lesson: found } = await courses.getCourseWithLesson(slugOf(request), lessonSlugOf(request));
+    let lesson: LessonReading;
     try {
-      lesson = await enrollments.readLesson(user, course.slug, lessonSlugOf(request));
+      lesson = await enrollments.openLesson(user, course, found);
     } catch (error) {
       if (!isNotEnrolled(error)) throw error;
       flash(request, 'info', 'enrollments:lesson.enrollFirst', { course: course.title });
@@ -111,7 +112,7 @@ export function enrollmentPagesRouter({ enrollments, courses, liveSessions, cert
       return;
     }
     // Facilitators and managers may read without being enrolled: nothing of theirs is recorded.
-    const enrollment = await enrollments.enrollmentOf(user.id, course.slug);
+    const { enrollment } = lesson;
     const { previous, current, next } = neighboursOf(course, lesson.slug);
     const done = new Set(enrollment?.completedLessons ?? []);
     const path = coursePath(course.slug);

@@ -24,7 +24,7 @@ export interface QuizzesDependencies {
   connection: Connection;
   clock: Clock;
   courses: Pick<CoursesService, 'getQuiz' | 'isFacilitatorOf'>;
-  enrollments: Pick<EnrollmentsService, 'enrollmentOf' | 'recordQuizPassed'>;
+  enrollments: Pick<EnrollmentsService, 'isEnrolled' | 'recordQuizPassed'>;
   random?: RandomIndex;
 }
 
@@ -112,7 +112,7 @@ export function createQuizzesService(deps: QuizzesDependencies) {
     attempt.expiresAt !== null && deps.clock.now().getTime() > attempt.expiresAt.getTime() + DEADLINE_GRACE_MS;
 
   async function ensureEnrolled(actor: Actor, quiz: QuizDefinition): Promise<void> {
-    if (!(await deps.enrollments.enrollmentOf(actor.id, quiz.courseSlug))) {
+    if (!(await deps.enrollments.isEnrolled(actor.id, quiz.courseSlug))) {
       throw new AppError('forbidden', 'You are not enrolled in this course.', { reason: 'not_enrolled' });
     }
   }
@@ -139,15 +139,14 @@ export function createQuizzesService(deps: QuizzesDependencies) {
       answers,
     );
     const result = { score: grade.score, passed: grade.score >= attempt.passingScore, correctCount: grade.correctCount, questionCount: grade.questionCount, fractions: grade.fractions };
-    const closed = await Attempt.findOneAndUpdate(
-      { _id: attempt._id, status: 'in_progress' },
-      { $set: { status, answers, result, submittedAt: deps.clock.now() } },
-      { returnDocument: 'after', lean: true },
-    );
-    if (!closed) return { closed: (await Attempt.findById(attempt._id).lean<StoredAttempt>())!, isFirst: false };
-    const stored = closed as unknown as StoredAttempt;
-    if (result.passed) await recordPass(stored);
-    return { closed: stored, isFirst: true };
+    const closing = { status, answers, result, submittedAt: deps.clock.now() };
+    const { modifiedCount } = await Attempt.updateOne({ _id: attempt._id, status: 'in_progress' }, { $set: closing });
+    if (modifiedCount === 0) return { closed: (await Attempt.findById(attempt._id).lean<StoredAttempt>())!, isFirst: false };
+    // This update moved it out of in_progress, so the stored attempt is the one read plus
+    // what was set: no need to fetch it back (with its questions) to know it.
+    const closed: StoredAttempt = { ...attempt, ...closing };
+    if (result.passed) await recordPass(closed);
+    return { closed, isFirst: true };
   }
 
   /** A timed attempt left open past its deadline is graded on what was saved. */
@@ -199,9 +198,15 @@ export function createQuizzesService(deps: QuizzesDependencies) {
     async startAttempt(actor: Actor, quizId: string): Promise<AttemptStart> {
       const quiz = await deps.courses.getQuiz(quizId);
       await ensureEnrolled(actor, quiz);
-      await closeExpired(actor.id, quiz.id);
       const userId = new Types.ObjectId(actor.id);
-      const inProgress = await Attempt.findOne({ userId, quizId: quiz.id, status: 'in_progress' }).lean<StoredAttempt>();
+      // One read of the open attempts for what closeExpired and "the one in progress" each read:
+      // those past their deadline are graded, the one still open is given back.
+      const open = await Attempt.find({ userId, quizId: quiz.id, status: 'in_progress' }).lean<StoredAttempt[]>();
+      let inProgress: StoredAttempt | undefined;
+      for (const attempt of open) {
+        if (isPastDeadline(attempt)) await close(attempt, attempt.answers ?? {}, 'timed_out');
+        else inProgress ??= attempt;
+      }
       if (inProgress) return startOf(inProgress, true);
       const used = await Attempt.countDocuments({ userId, quizId: quiz.id });
       const allowed = quiz.settings.attemptsAllowed;
