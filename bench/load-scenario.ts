@@ -284,7 +284,7 @@ class LearnerFailure extends Error {}
 interface Answer {
   status: number;
   body: any;
-  /** An earlier try of this request was sent and never answered: a 409 may mean "done by that try". */
+  /** An earlier try of this request was sent and never answered, or answered 502/503: a 409 may mean "done by that try". */
   hadLostTry: boolean;
 }
 
@@ -353,6 +353,9 @@ export async function runLearners(options: RunOptions): Promise<Ledger> {
           body = { raw: text.slice(0, 200) };
         }
         if (response.status !== 502 && response.status !== 503) return { status: response.status, body, hadLostTry };
+        // A 503 can come from a request the database dropped out of half-way, after some of
+        // its writes: like a lost answer, the retry may find the work (partly) done.
+        hadLostTry = true;
         retryable = String(response.status);
       } catch (error) {
         const { code, wasSent } = networkErrorOf(error);
@@ -533,7 +536,7 @@ export async function runLearners(options: RunOptions): Promise<Ledger> {
 // Reading the database
 
 interface ScenarioState {
-  users: Array<{ _id: ObjectId; email: string }>;
+  users: Array<{ _id: ObjectId; email: string; welcomeMailPending?: boolean }>;
   enrollments: Array<{ _id: ObjectId; userId: ObjectId; status: string; certified?: boolean; passedQuizzes?: string[]; completedLessons?: string[]; completionPublishedAt?: Date | null }>;
   attempts: Array<{ _id: ObjectId; userId: ObjectId; quizId: string; moduleSlug: string; status: string; result: { score: number; passed: boolean } | null; passRecordedAt: Date | null }>;
   certificates: Array<{ _id: ObjectId; code: string; userId: ObjectId; enrollmentId: ObjectId | null; status: string; autoIssueKey?: string; mailPending?: boolean }>;
@@ -543,7 +546,7 @@ interface ScenarioState {
 /** Everything the scenario's learners left in the database (found by their run's email addresses). */
 async function readState(db: Db, ledger: Ledger): Promise<ScenarioState> {
   const emails = ledger.learners.map((learner) => learner.email);
-  const users = (await db.collection('users').find({ email: { $in: emails } }, { projection: { email: 1 } }).toArray()) as ScenarioState['users'];
+  const users = (await db.collection('users').find({ email: { $in: emails } }, { projection: { email: 1, welcomeMailPending: 1 } }).toArray()) as ScenarioState['users'];
   const userIds = users.map((user) => user._id);
   const [enrollments, attempts, certificates, mails] = await Promise.all([
     db.collection('enrollments').find({ courseSlug: ledger.courseSlug, userId: { $in: userIds } }, { projection: { profile: 0 } }).toArray(),
@@ -601,6 +604,8 @@ export async function waitForQuiescence(db: Db, ledger: Ledger, options: Quiesce
     if (state.certificates.length < completed.length) pending.push(`${completed.length - state.certificates.length} completed enrollments without a certificate`);
     const mailPending = state.certificates.filter((certificate) => certificate.mailPending).length;
     if (mailPending > 0) pending.push(`${mailPending} certificates with their mail pending`);
+    const welcomePending = state.users.filter((user) => user.welcomeMailPending).length;
+    if (welcomePending > 0) pending.push(`${welcomePending} accounts with their verification mail not yet queued`);
     const passesPending = state.attempts.filter((attempt) => attempt.result?.passed && !attempt.passRecordedAt).length;
     if (passesPending > 0) pending.push(`${passesPending} passes not yet recorded`);
     const undelivered = state.mails.filter((mail) => mail.status === 'queued' || mail.status === 'sending').length;
