@@ -627,8 +627,10 @@ describe('live-session pages: schedule, session, RSVP, calendar, edit, cancel, a
   describe('the attendance roster', () => {
     it('is read-only with an explanation before attendance opens, then saves the boxes ticked; completion follows', async () => {
       const facilitator = await staff('facilitator', WITH_SESSIONS);
-      // Close in time: the suite's clock moves forward below.
-      const start = new Date(Math.ceil((clock.now().getTime() + 3 * HOUR) / HOUR) * HOUR);
+      // Close in time: the suite's clock moves forward below. The form takes one date, so
+      // an hour that would end past midnight in Bogotá starts at midnight instead.
+      let start = new Date(Math.ceil((clock.now().getTime() + 3 * HOUR) / HOUR) * HOUR);
+      if (bogotaFields(start).date !== bogotaFields(new Date(start.getTime() + HOUR)).date) start = new Date(start.getTime() + HOUR);
       const id = await scheduleThroughForm(facilitator, formFor(start, { title: 'Sesión de cierre' }, 1), WITH_SESSIONS);
       const ana = await learner(WITH_SESSIONS, { givenName: 'Ana', familyName: 'Angulo' });
       const beto = await learner(WITH_SESSIONS, { givenName: 'Beto', familyName: 'Bravo' });
