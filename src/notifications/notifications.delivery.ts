@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SendMailOptions } from 'nodemailer';
+import { isDatabaseUnreachable } from '../db/availability.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { hasExhaustedAttempts, retryDelayMs } from './notifications.backoff.js';
@@ -25,6 +27,8 @@ const MAX_ERROR_LENGTH = 300;
  * the requests'); claims are atomic, so lanes never take the same mail.
  */
 const DELIVERY_LANES = 4;
+const OUTCOME_RETRY_MS = 500;
+const MAX_OUTCOME_WAIT_MS = 60_000;
 
 export interface DeliveryDependencies {
   model: OutboxMailModel;
@@ -74,6 +78,23 @@ export function createDelivery({ model, transport, clock, logger, mailFrom, leas
     return result.modifiedCount === 1;
   }
 
+  /**
+   * A mail that went out must be recorded as sent, or it is sent again once its lease runs
+   * out: while the database is unreachable the outcome is kept here and written again
+   * every half second, for up to half the lease (a minute at most).
+   */
+  async function settleThroughOutage(mail: ClaimedMail, update: Record<string, unknown>): Promise<boolean> {
+    const deadline = Date.now() + Math.min(leaseMs / 2, MAX_OUTCOME_WAIT_MS);
+    for (;;) {
+      try {
+        return await settle(mail, update);
+      } catch (error) {
+        if (!isDatabaseUnreachable(error) || Date.now() > deadline) throw error;
+        await delay(OUTCOME_RETRY_MS);
+      }
+    }
+  }
+
   async function recordFailure(mail: ClaimedMail, lastError: string): Promise<void> {
     const mailId = mail._id.toString();
     if (hasExhaustedAttempts(mail.attempts)) {
@@ -99,7 +120,7 @@ export function createDelivery({ model, transport, clock, logger, mailFrom, leas
       await recordFailure(mail, describeFailure(error));
       return;
     }
-    if (await settle(mail, { status: 'sent', sentAt: clock.now() })) {
+    if (await settleThroughOutage(mail, { status: 'sent', sentAt: clock.now() })) {
       logger.info({ mailId, attempts: mail.attempts, transport: transport.kind }, 'mail sent');
     }
   }
