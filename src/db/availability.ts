@@ -21,6 +21,9 @@ const UNREACHABLE_ERRORS = new Set([
   'MongoServerSelectionError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  // Operations waiting for a connection when the pool was cleared because the server went away.
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
   'MongooseServerSelectionError',
 ]);
 

@@ -1,14 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { pino } from 'pino';
 import { checkConsistency, formatReport, runLearners, scenarioCourse, waitForQuiescence, writeScenarioCourse } from '../../../bench/load-scenario.js';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { connectDatabase, type Database } from '../../../src/db/connection.js';
 import { startJobScheduler, type JobScheduler } from '../../../src/jobs/index.js';
 import { buildServices } from '../../../src/services.js';
-import { createLogger } from '../../../src/shared/logger.js';
 import { useEngineProcesses } from '../../helpers/engine-process.js';
 import { useTempDirectories } from '../../helpers/temp-directory.js';
 
@@ -51,7 +52,15 @@ describe('the database engine killed under load', function () {
       // A mail claimed in a write whose answer the crash swallowed is taken again after 5 s.
       WORK_LEASE_SECONDS: '5',
     });
-    const logger = createLogger('silent');
+    // Errors the app logs go into the failure message, should a learner get stuck.
+    const logged: string[] = [];
+    const errorLog = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino({ level: 'error' }, errorLog);
     database = await connectDatabase(config, logger);
     const services = buildServices({ config, logger, database });
     await services.courses.importCourses();
@@ -93,7 +102,7 @@ describe('the database engine killed under load', function () {
     expect(restarted, 'the engine was killed while learners were in flight').to.not.equal(undefined);
     await restarted;
     const stuck = ledger.learners.filter((learner) => !learner.done).map((learner) => `learner ${learner.index}: ${learner.error}`);
-    expect(stuck, 'every learner got through').to.deep.equal([]);
+    expect(stuck, `every learner got through; the app logged:\n${logged.filter((line) => line.includes('unhandled error')).join('\n')}`).to.deep.equal([]);
     expect(ledger.serverErrors['503'] ?? 0, 'clients were told 503 while the engine was down, and retried').to.be.greaterThan(0);
 
     const db = database.connection.db!;
