@@ -53,9 +53,7 @@ export async function startClusterPrimary(config: Readonly<Config>, logger: Logg
     // take seats could undercount.
     void (async () => {
       try {
-        await services.accounts.auth.sendPendingWelcomeMails();
-        await services.quizzes.recordPendingPasses();
-        await services.enrollments.republishPendingCompletions();
+        await services.repairHalfDoneRequests();
         await services.certificates.reconcileCertifiedEnrollments();
       } catch (error) {
         logger.error({ err: error }, 'repairs after a worker died did not finish; they run again at the next start');

@@ -36,8 +36,6 @@ export async function prepareDatabase(services: Services, config: Readonly<Confi
     }
   }
   await services.enrollments.reconcileCohortCounts();
-  await services.accounts.auth.sendPendingWelcomeMails();
-  await services.quizzes.recordPendingPasses();
-  await services.enrollments.republishPendingCompletions();
+  await services.repairHalfDoneRequests();
   await services.certificates.reconcileCertifiedEnrollments();
 }

@@ -49,6 +49,8 @@ export interface Services {
   statistics: StatisticsService;
   /** What the job scheduler runs (server.ts starts it). */
   jobs: PeriodicJob[];
+  /** Finishes what requests that failed half-way left undone (idempotent). */
+  repairHalfDoneRequests(): Promise<void>;
 }
 
 export interface ServiceDependencies {
@@ -158,17 +160,15 @@ export function buildServices({ config, logger, database, clock = systemClock }:
   );
   const statistics = createStatisticsService({ enrollments, courses });
   // A request can fail half-way while the process lives on (the database dropped out
-  // between a pass and its recording, or a completion and its announcement): the same
-  // idempotent repairs as at start-up, every minute, so nothing waits for a restart.
-  const repairs: PeriodicJob = {
-    name: 'repairs:half-done-requests',
-    intervalMs: 60_000,
-    run: async () => {
-      await accounts.auth.sendPendingWelcomeMails();
-      await quizzes.recordPendingPasses();
-      await enrollments.republishPendingCompletions();
-    },
+  // between a pass and its recording, a completion and its announcement, a registration
+  // and its verification mail). These idempotent repairs run at start-up, when a cluster
+  // worker dies, and every minute, so nothing waits for a restart.
+  const repairHalfDoneRequests = async (): Promise<void> => {
+    await accounts.auth.sendPendingWelcomeMails();
+    await quizzes.recordPendingPasses();
+    await enrollments.republishPendingCompletions();
   };
+  const repairs: PeriodicJob = { name: 'repairs:half-done-requests', intervalMs: 60_000, run: repairHalfDoneRequests };
   const jobs = [...liveSessions.jobs, ...certificates.jobs, repairs];
-  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, statistics, jobs };
+  return { clock, i18n, notifications, rateLimiter, accounts, courses, events, enrollments, quizzes, questionBank, quizReports, liveSessions, calendarFeed, certificates, settings, statistics, jobs, repairHalfDoneRequests };
 }
