@@ -51,6 +51,45 @@ export function createI18n(): i18n {
   return instance;
 }
 
+/** Translations a language's memo keeps before it starts afresh (course titles and counts make the keys). */
+const MAX_MEMOIZED_TRANSLATIONS = 10_000;
+
+type Translate = i18n['t'];
+type TranslateOptions = Record<string, unknown>;
+
+function isPlainValue(value: unknown): boolean {
+  return value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * `t` remembering what it answered: a page asks for the same labels on every request
+ * (menu, footer, outline), and i18next's lookup — key parsing, namespaces, fallbacks,
+ * plurals, interpolation — was a fifth of a lesson page's CPU. The catalogues never
+ * change while the process runs, so a key with the same plain options always gives the
+ * same text. Calls whose options hold objects (`returnObjects`, arrays) go to i18next.
+ */
+function memoizedTranslate(translate: Translate): Translate {
+  // i18next's overloads do not survive a wrapper: it is called and returned untyped.
+  const lookUp = translate as unknown as (...args: unknown[]) => unknown;
+  const memo = new Map<string, string>();
+  const memoized = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const isMemoizable =
+      typeof key === 'string' &&
+      rest.length === 0 &&
+      (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options) && Object.values(options as TranslateOptions).every(isPlainValue)));
+    if (!isMemoizable) return lookUp(key, options, ...rest);
+    const memoKey = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    const known = memo.get(memoKey);
+    if (known !== undefined) return known;
+    const text = options === undefined ? lookUp(key) : lookUp(key, options);
+    if (typeof text !== 'string') return text;
+    if (memo.size >= MAX_MEMOIZED_TRANSLATIONS) memo.clear();
+    memo.set(memoKey, text);
+    return text;
+  };
+  return memoized as unknown as Translate;
+}
+
 /** Detected languages (`es`, `es-CO`, `en-US`…) whose clone is kept; any further one gets a clone per request. */
 const MAX_SHARED_CLONES = 32;
 
@@ -67,7 +106,7 @@ export function i18nMiddleware(instance: i18n): RequestHandler {
     if (kept) return kept;
     const clone = instance.cloneInstance({ initAsync: false });
     void clone.changeLanguage(language); // resources are in memory: done when it returns
-    const made = { i18n: clone, t: clone.t.bind(clone), exists: clone.exists.bind(clone) };
+    const made = { i18n: clone, t: memoizedTranslate(clone.t.bind(clone)), exists: clone.exists.bind(clone) };
     if (clones.size < MAX_SHARED_CLONES) clones.set(language, made);
     return made;
   };
