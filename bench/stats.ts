@@ -22,7 +22,7 @@ import { seededRandom } from '../src/demo/random.js';
 import { buildServices } from '../src/services.js';
 import type { Actor } from '../src/shared/authorization.js';
 import { createLogger } from '../src/shared/logger.js';
-import type { Dimension, ParticipationResult } from '../src/statistics/index.js';
+import type { Dimension, ParticipationResult } from '../src/reports/index.js';
 import { percentile, startStandaloneEngine } from './helpers.js';
 
 const { values } = parseArgs({

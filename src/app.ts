@@ -14,7 +14,7 @@ import type { Database } from './db/connection.js';
 import { buildServices, type Services } from './services.js';
 import type { Logger } from './shared/logger.js';
 import { adminSettingsWebRouter, institutionLogoRouter, LOGO_LIMITS, LOGO_UPLOAD_PATH } from './settings/index.js';
-import { statisticsApiRouter, statisticsPagesRouter } from './statistics/index.js';
+import { statisticsApiRouter, statisticsPagesRouter } from './reports/index.js';
 import { territoriesApiRouter } from './territories/index.js';
 import { bearerAuthentication } from './web/bearer.js';
 import { errorHandler, notFound } from './web/errors.js';

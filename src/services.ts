@@ -19,7 +19,7 @@ import {
 import type { PeriodicJob } from './jobs/index.js';
 import { createRateLimiter, type RateLimiter } from './rate-limits/index.js';
 import { createSettingsService, type SettingsService } from './settings/index.js';
-import { createStatisticsService, type StatisticsService } from './statistics/index.js';
+import { createStatisticsService, type StatisticsService } from './reports/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { isAppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';

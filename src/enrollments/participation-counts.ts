@@ -2,7 +2,7 @@ import { Types, type PipelineStage } from 'mongoose';
 import type { EnrollmentModels } from './enrollment.model.js';
 
 /**
- * The counts the participation statistics are made of (src/statistics/README.md), as
+ * The counts the participation statistics are made of (src/reports/README.md), as
  * aggregation pipelines over the enrollments: here because the model is this module's
  * own; the statistics module adds shares, suppression and labels. Only standard
  * operators, so that the embedded engine and MongoDB give the same numbers.

@@ -20,7 +20,7 @@ const MAIN_MENU: readonly Entry[] = [
   { href: '/admin/users', labelKey: 'nav.users', permission: 'users:list' },
   { href: '/admin/users/import', labelKey: 'nav.import', permission: 'users:import' },
   { href: '/admin/certificates', labelKey: 'certificates:admin.nav', permission: 'certificates:manage' },
-  { href: '/stats', labelKey: 'statistics:dashboard.nav', permission: 'statistics:read' },
+  { href: '/stats', labelKey: 'reports:dashboard.nav', permission: 'statistics:read' },
   { href: '/admin/outbox', labelKey: 'nav.outbox', permission: 'outbox:read' },
   { href: '/admin/settings', labelKey: 'settings:nav.settings', permission: 'settings:manage' },
 ];

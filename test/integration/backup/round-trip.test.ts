@@ -6,10 +6,10 @@ import request from 'supertest';
 import { startJobScheduler } from '../../../src/jobs/index.js';
 import type { Actor } from '../../../src/shared/authorization.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import type { ParticipationQuery } from '../../../src/statistics/index.js';
+import type { ParticipationQuery } from '../../../src/reports/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { uriForDatabase } from '../../helpers/database.js';
-import { COHORT_A2, COURSE_A, COURSE_B, insertParticipationFixture, staff } from '../statistics/statistics-fixture.js';
+import { COHORT_A2, COURSE_A, COURSE_B, insertParticipationFixture, staff } from '../reports/statistics-fixture.js';
 import { contentsOf, runBackupCli, useBackupSuite, type CliRun, type DatabaseContents } from './backup-helpers.js';
 
 /** Statistics whose every number depends on the restored enrollments, courses and cohorts. */

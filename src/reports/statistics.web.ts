@@ -61,32 +61,32 @@ const isProgrammeWide = (actor: Actor): boolean => actor.roles.includes('manager
 
 function filterFields(t: TFunction, state: FormState, courses: readonly CatalogEntry[], cohorts: readonly CohortView[] | undefined, isFacilitator: boolean) {
   const field = fieldBuilder(state);
-  const dimensions = DIMENSIONS.map((dimension) => ({ value: dimension, label: t(`statistics:dimensions.${dimension}`) }));
+  const dimensions = DIMENSIONS.map((dimension) => ({ value: dimension, label: t(`reports:dimensions.${dimension}`) }));
   return [
     field.select('course', {
-      label: t('statistics:dashboard.filters.course'),
+      label: t('reports:dashboard.filters.course'),
       choices: courses.map((course) => ({ value: course.slug, label: course.title })),
-      placeholder: t(isFacilitator ? 'statistics:dashboard.filters.allMyCourses' : 'statistics:dashboard.filters.allCourses'),
+      placeholder: t(isFacilitator ? 'reports:dashboard.filters.allMyCourses' : 'reports:dashboard.filters.allCourses'),
     }),
     ...(cohorts
       ? [
           field.select('cohort', {
-            label: t('statistics:dashboard.filters.cohort'),
+            label: t('reports:dashboard.filters.cohort'),
             choices: cohorts.map((cohort) => ({ value: cohort.id, label: cohort.name })),
-            placeholder: t('statistics:dashboard.filters.allCohorts'),
+            placeholder: t('reports:dashboard.filters.allCohorts'),
           }),
         ]
       : []),
-    field.input('from', { label: t('statistics:dashboard.filters.from'), type: 'date' }),
-    field.input('to', { label: t('statistics:dashboard.filters.to'), type: 'date' }),
+    field.input('from', { label: t('reports:dashboard.filters.from'), type: 'date' }),
+    field.input('to', { label: t('reports:dashboard.filters.to'), type: 'date' }),
     field.select('department', {
-      label: t('statistics:dashboard.filters.department'),
+      label: t('reports:dashboard.filters.department'),
       choices: departments().map((department) => ({ value: department.code, label: department.name })),
-      placeholder: t('statistics:dashboard.filters.allDepartments'),
+      placeholder: t('reports:dashboard.filters.allDepartments'),
     }),
-    field.select('by', { label: t('statistics:dashboard.filters.by'), choices: dimensions }),
-    field.select('by2', { label: t('statistics:dashboard.filters.by2'), choices: dimensions, placeholder: t('statistics:dashboard.filters.by2None') }),
-    field.input('k', { label: t('statistics:dashboard.filters.k'), hint: t('statistics:dashboard.filters.kHint'), type: 'number', inputMode: 'numeric' }),
+    field.select('by', { label: t('reports:dashboard.filters.by'), choices: dimensions }),
+    field.select('by2', { label: t('reports:dashboard.filters.by2'), choices: dimensions, placeholder: t('reports:dashboard.filters.by2None') }),
+    field.input('k', { label: t('reports:dashboard.filters.k'), hint: t('reports:dashboard.filters.kHint'), type: 'number', inputMode: 'numeric' }),
   ];
 }
 
@@ -116,13 +116,13 @@ export function statisticsPagesRouter(deps: StatisticsPagesDependencies): Router
     const bars = sexBars(bySex, t, formats);
     const departmentsView = departmentsBySex(byDepartment, t, formats);
     const timeline = monthsView(months, t, formats, language);
-    const chartText = (id: string, key: string) => ({ id, title: t(`statistics:dashboard.charts.${key}.title`), description: t(`statistics:dashboard.charts.${key}.description`) });
+    const chartText = (id: string, key: string) => ({ id, title: t(`reports:dashboard.charts.${key}.title`), description: t(`reports:dashboard.charts.${key}.description`) });
     return {
       totals: totalsSentence(bySex, t, formats),
       hasEnrollments: table.totals.enrolled > 0,
       isSuppressing: table.filters.k !== null,
       table: participationTableView(table, t, formats),
-      groupedBy: table.filters.by.map((dimension) => t(`statistics:dimensions.${dimension}`)).join(', '),
+      groupedBy: table.filters.by.map((dimension) => t(`reports:dimensions.${dimension}`)).join(', '),
       sex: { svg: barChart(chartText('chart-sex', 'bySex'), bars), table: sexTable(bars, t) },
       departments: { svg: stackedBarChart(chartText('chart-departments', 'departments'), departmentsView.series, departmentsView.bars), table: departmentsView.table },
       months:
@@ -157,13 +157,13 @@ export function statisticsPagesRouter(deps: StatisticsPagesDependencies): Router
       delete errors.by;
     }
     const fields = filterFields(t, { values: { by: DEFAULT_GROUPING, ...values }, errors }, courses, cohorts, !isProgrammeWide(actor));
-    response.status(parsed ? 200 : 400).render('statistics/dashboard', {
-      title: t('statistics:dashboard.title'),
+    response.status(parsed ? 200 : 400).render('reports/dashboard', {
+      title: t('reports:dashboard.title'),
       isFacilitator: !isProgrammeWide(actor),
       fields,
       summary: errorSummary(errors, fields),
       isFiltered: Object.keys(values).length > 0,
-      downloads: parsed ? DOWNLOADS.map((format) => ({ href: withQuery(`${BASE}/participation.${format}`, query), text: t(`statistics:dashboard.downloads.${format}`) })) : [],
+      downloads: parsed ? DOWNLOADS.map((format) => ({ href: withQuery(`${BASE}/participation.${format}`, query), text: t(`reports:dashboard.downloads.${format}`) })) : [],
       figures: parsed ? await figures(actor, parsed, t, language) : undefined,
     });
   });

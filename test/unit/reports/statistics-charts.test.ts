@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { barChart, largestWithRest, lineChart, stackedBarChart } from '../../../src/statistics/statistics.charts.js';
+import { barChart, largestWithRest, lineChart, stackedBarChart } from '../../../src/reports/statistics.charts.js';
 import { elementsNamed, parseXml, textOf, type XmlElement } from '../../helpers/xml.js';
 
 const heightOf = (rect: XmlElement): number => Number(rect.attributes.height);

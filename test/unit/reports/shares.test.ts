@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { sharesOf } from '../../../src/statistics/shares.js';
+import { sharesOf } from '../../../src/reports/shares.js';
 
 const sumOf = (values: number[]): number => Math.round(values.reduce((sum, value) => sum + value * 10, 0));
 

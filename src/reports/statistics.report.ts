@@ -33,20 +33,20 @@ export interface ParticipationReport {
 /** What was counted, in words: names rather than slugs, codes and ids. */
 async function filtersInWords(deps: ParticipationReportDependencies, result: ParticipationResult, t: TFunction, language: string): Promise<ParticipationReportDocument['filters']> {
   const { filters } = result;
-  const all = t('statistics:values.all');
-  const label = (key: string): string => t(`statistics:values.filters.${key}`);
+  const all = t('reports:values.all');
+  const label = (key: string): string => t(`reports:values.filters.${key}`);
   const titles = new Map((await deps.courses.listCourses()).map((course) => [course.slug, course.title]));
   const titleOf = (slug: string): string => titles.get(slug) ?? slug;
   const cohortName = filters.course && filters.cohort ? (await deps.cohorts.listCohorts(filters.course)).find((cohort) => cohort.id === filters.cohort)?.name : undefined;
   return [
     { label: label('course'), value: filters.course ? titleOf(filters.course) : all },
     // A facilitator counts only the courses they are on: which ones, so the reader knows what "all" means.
-    ...(filters.courses && !filters.course ? [{ label: label('courses'), value: filters.courses.length > 0 ? filters.courses.map(titleOf).join('; ') : t('statistics:values.none') }] : []),
+    ...(filters.courses && !filters.course ? [{ label: label('courses'), value: filters.courses.length > 0 ? filters.courses.map(titleOf).join('; ') : t('reports:values.none') }] : []),
     { label: label('cohort'), value: filters.cohort ? (cohortName ?? filters.cohort) : all },
     ...(filters.from ? [{ label: label('from'), value: formatCalendarDay(filters.from, language) }] : []),
     ...(filters.to ? [{ label: label('to'), value: formatCalendarDay(filters.to, language) }] : []),
     { label: label('department'), value: filters.department ? valueLabel('departmentCode', filters.department, t) : all },
-    { label: label('by'), value: filters.by.map((dimension) => t(`statistics:dimensions.${dimension}`)).join(', ') },
+    { label: label('by'), value: filters.by.map((dimension) => t(`reports:dimensions.${dimension}`)).join(', ') },
     ...(filters.k ? [{ label: label('k'), value: String(filters.k) }] : []),
   ];
 }
@@ -72,26 +72,26 @@ export async function participationReport(
   const participation = participationTableView(table, t, formats);
   const timeline = monthsView(months, t, formats, language);
   const pdf = await renderParticipationReportPdf({
-    title: t('statistics:report.title'),
+    title: t('reports:report.title'),
     institutionName: institution.name,
-    generatedLine: t('statistics:report.generated', { when: formatDateTime(generatedAt, language) }),
+    generatedLine: t('reports:report.generated', { when: formatDateTime(generatedAt, language) }),
     generatedAt,
-    filtersHeading: t('statistics:report.filters'),
+    filtersHeading: t('reports:report.filters'),
     filters: await filtersInWords(deps, table, t, language),
     totals: totalsSentence(sexes, t, formats),
-    chart: { heading: t('statistics:dashboard.charts.bySex.title'), bars: sexBars(sexes, t, formats) },
+    chart: { heading: t('reports:dashboard.charts.bySex.title'), bars: sexBars(sexes, t, formats) },
     tables: [
       {
-        heading: t('statistics:report.participationTable'),
+        heading: t('reports:report.participationTable'),
         columns: participation.columns,
         rows: [...participation.rows, participation.total],
-        ...(table.filters.k ? { note: t('statistics:values.filters.suppressionNote') } : {}),
+        ...(table.filters.k ? { note: t('reports:values.filters.suppressionNote') } : {}),
       },
       ...(months.length > 0
-        ? [{ heading: t('statistics:dashboard.charts.months.title'), columns: timeline.table.columns, rows: timeline.table.rows }]
+        ? [{ heading: t('reports:dashboard.charts.months.title'), columns: timeline.table.columns, rows: timeline.table.rows }]
         : []),
     ],
-    pageLabel: (page, pages) => t('statistics:report.page', { page, pages }),
+    pageLabel: (page, pages) => t('reports:report.page', { page, pages }),
   });
-  return { pdf, filename: `${t('statistics:report.filename')}-${format(new TZDate(generatedAt.getTime(), TIME_ZONE), 'yyyy-MM-dd')}.pdf` };
+  return { pdf, filename: `${t('reports:report.filename')}-${format(new TZDate(generatedAt.getTime(), TIME_ZONE), 'yyyy-MM-dd')}.pdf` };
 }

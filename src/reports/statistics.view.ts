@@ -30,7 +30,7 @@ export function formatsFor(t: TFunction, language: string): Formats {
   const shares = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return {
     count: (value) => counts.format(value),
-    share: (value) => t('statistics:dashboard.percent', { value: shares.format(value) }),
+    share: (value) => t('reports:dashboard.percent', { value: shares.format(value) }),
   };
 }
 
@@ -42,13 +42,13 @@ const isSex = (value: string | null | undefined): value is Sex => (accountSchema
  */
 export function totalsSentence(bySex: ParticipationResult, t: TFunction, formats: Formats): string {
   const enrolled = bySex.totals.enrolled;
-  const total = t('statistics:dashboard.totals.enrolled', { count: enrolled, number: formats.count(enrolled) });
+  const total = t('reports:dashboard.totals.enrolled', { count: enrolled, number: formats.count(enrolled) });
   const parts = bySex.groups.flatMap((group) => {
     const sex = group.key.sex;
     const key = isSex(sex) ? sex : 'missing';
-    if (group.enrolled === null) return [t(`statistics:dashboard.totals.suppressed.${key}`)];
+    if (group.enrolled === null) return [t(`reports:dashboard.totals.suppressed.${key}`)];
     if (group.enrolled === 0) return [];
-    const people = t(`statistics:dashboard.totals.sex.${key}`, { count: group.enrolled, number: formats.count(group.enrolled) });
+    const people = t(`reports:dashboard.totals.sex.${key}`, { count: group.enrolled, number: formats.count(group.enrolled) });
     return [`${people} (${formats.share(group.share.enrolled ?? 0)})`];
   });
   return parts.length > 0 ? `${total}: ${parts.join(', ')}` : total;
@@ -69,7 +69,7 @@ const TABLE_MEASURES: ReadonlyArray<Measure | 'share'> = ['enrolled', 'share', '
 /** One row per group: its values by name, then the counts and the share of the enrolled. */
 export function participationTableView(result: ParticipationResult, t: TFunction, formats: Formats): Required<TableView> {
   const { by } = result.filters;
-  const suppressed = t('statistics:values.suppressed');
+  const suppressed = t('reports:values.suppressed');
   const cell = (group: ParticipationGroup, measure: Measure | 'share'): string => {
     const value = measure === 'share' ? group.share.enrolled : group[measure];
     if (value === null) return suppressed;
@@ -77,12 +77,12 @@ export function participationTableView(result: ParticipationResult, t: TFunction
   };
   return {
     columns: [
-      ...by.map((dimension) => ({ label: t(`statistics:dimensions.${dimension}`), isNumeric: false })),
-      ...TABLE_MEASURES.map((measure) => ({ label: t(measure === 'share' ? 'statistics:columns.share.enrolled' : `statistics:columns.${measure}`), isNumeric: true })),
+      ...by.map((dimension) => ({ label: t(`reports:dimensions.${dimension}`), isNumeric: false })),
+      ...TABLE_MEASURES.map((measure) => ({ label: t(measure === 'share' ? 'reports:columns.share.enrolled' : `reports:columns.${measure}`), isNumeric: true })),
     ],
     rows: result.groups.map((group) => [...by.map((dimension) => valueLabel(dimension, group.key[dimension], t)), ...TABLE_MEASURES.map((measure) => cell(group, measure))]),
     total: [
-      t('statistics:values.total'),
+      t('reports:values.total'),
       ...by.slice(1).map(() => ''),
       ...TABLE_MEASURES.map((measure) => (measure === 'share' ? formats.share(result.totals.enrolled > 0 ? 100 : 0) : formats.count(result.totals[measure]))),
     ],
@@ -96,13 +96,13 @@ export function sexBars(bySex: ParticipationResult, t: TFunction, formats: Forma
     .map((group) => ({
       label: valueLabel('sex', group.key.sex, t),
       value: group.enrolled,
-      text: group.enrolled === null ? t('statistics:values.suppressed') : `${formats.count(group.enrolled)} (${formats.share(group.share.enrolled ?? 0)})`,
+      text: group.enrolled === null ? t('reports:values.suppressed') : `${formats.count(group.enrolled)} (${formats.share(group.share.enrolled ?? 0)})`,
     }));
 }
 
 /** The bars' table: each sex with its count and share. */
 export function sexTable(bars: readonly Bar[], t: TFunction): TableView {
-  return { columns: namedRows([t('statistics:dimensions.sex'), t('statistics:dashboard.charts.bySex.column')]), rows: bars.map((bar) => [bar.label, bar.text]) };
+  return { columns: namedRows([t('reports:dimensions.sex'), t('reports:dashboard.charts.bySex.column')]), rows: bars.map((bar) => [bar.label, bar.text]) };
 }
 
 interface DepartmentRow {
@@ -126,7 +126,7 @@ const knownSum = (values: ReadonlyArray<number | null>): number => values.reduce
  * largest departments, the rest folded) and its table (every department).
  */
 export function departmentsBySex(result: ParticipationResult, t: TFunction, formats: Formats): StackedView {
-  const suppressed = t('statistics:values.suppressed');
+  const suppressed = t('reports:values.suppressed');
   // Only the sexes somebody has: four columns of zeros would hide the ones that count.
   const sexes = accountSchemas.SEXES.filter((sex) => result.groups.some((group) => group.key.sex === sex && group.enrolled !== 0));
   const departments = new Map<string | null, DepartmentRow>();
@@ -144,11 +144,11 @@ export function departmentsBySex(result: ParticipationResult, t: TFunction, form
   const rows = [...departments.values()].filter((row) => row.values.some((value) => value !== 0)).sort((a, b) => knownSum(b.values) - knownSum(a.values));
   const totalText = (row: DepartmentRow): string => {
     const known = formats.count(knownSum(row.values));
-    return row.hasHidden ? t('statistics:dashboard.charts.partialTotal', { known, suppressed }) : known;
+    return row.hasHidden ? t('reports:dashboard.charts.partialTotal', { known, suppressed }) : known;
   };
   const cell = (value: number | null): string => (value === null ? suppressed : formats.count(value));
   const folded = largestWithRest(rows, (row) => knownSum(row.values), CHART_DEPARTMENTS, (rest) => ({
-    label: t('statistics:dashboard.charts.otherDepartments', { count: rest.length }),
+    label: t('reports:dashboard.charts.otherDepartments', { count: rest.length }),
     // A hidden count stays hidden in the sum: the folded bar shows what is known and says so.
     values: sexes.map((_, index) => knownSum(rest.map((row) => row.values[index] ?? null))),
     hasHidden: rest.some((row) => row.hasHidden),
@@ -157,7 +157,7 @@ export function departmentsBySex(result: ParticipationResult, t: TFunction, form
     series: sexes.map((sex) => valueLabel('sex', sex, t)),
     bars: folded.map((row) => ({ label: row.label, values: row.values, text: totalText(row) })),
     table: {
-      columns: namedRows([t('statistics:dimensions.departmentCode'), ...sexes.map((sex) => valueLabel('sex', sex, t)), t('statistics:values.total')]),
+      columns: namedRows([t('reports:dimensions.departmentCode'), ...sexes.map((sex) => valueLabel('sex', sex, t)), t('reports:values.total')]),
       rows: rows.map((row) => [row.label, ...row.values.map(cell), totalText(row)]),
     },
   };
@@ -173,11 +173,11 @@ export function monthsView(points: readonly MonthPoint[], t: TFunction, formats:
   return {
     periods: points.map((point) => monthLabel(point.period, language)),
     series: [
-      { label: t('statistics:columns.enrolled'), values: points.map((point) => point.enrolled) },
-      { label: t('statistics:columns.completed'), values: points.map((point) => point.completed) },
+      { label: t('reports:columns.enrolled'), values: points.map((point) => point.enrolled) },
+      { label: t('reports:columns.completed'), values: points.map((point) => point.completed) },
     ],
     table: {
-      columns: namedRows([t('statistics:columns.period'), t('statistics:columns.enrolled'), t('statistics:columns.completed')]),
+      columns: namedRows([t('reports:columns.period'), t('reports:columns.enrolled'), t('reports:columns.completed')]),
       rows: points.map((point) => [monthLabel(point.period, language), formats.count(point.enrolled), formats.count(point.completed)]),
     },
   };

@@ -44,9 +44,9 @@ export function statisticsApiRouter(statistics: StatisticsService, clock: Clock,
     const table = participationTable(result, request.t);
     const firstShareColumn = result.filters.by.length + MEASURES.length;
     const workbook = await workbookOf([
-      { name: request.t('statistics:values.sheets.participation'), table, percentColumns: MEASURES.map((_, index) => firstShareColumn + index) },
-      { name: request.t('statistics:values.sheets.months'), table: monthsTable(months, request.t) },
-      { name: request.t('statistics:values.sheets.filters'), table: filtersTable(result, request.t, clock.now()) },
+      { name: request.t('reports:values.sheets.participation'), table, percentColumns: MEASURES.map((_, index) => firstShareColumn + index) },
+      { name: request.t('reports:values.sheets.months'), table: monthsTable(months, request.t) },
+      { name: request.t('reports:values.sheets.filters'), table: filtersTable(result, request.t, clock.now()) },
     ]);
     sendFile(response, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'participacion.xlsx', workbook);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PDFParse } from 'pdf-parse';
-import { renderParticipationReportPdf, type ParticipationReportDocument } from '../../../src/statistics/statistics.pdf.js';
+import { renderParticipationReportPdf, type ParticipationReportDocument } from '../../../src/reports/statistics.pdf.js';
 
 function reportWith(rowCount: number): ParticipationReportDocument {
   return {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { cellsToSuppress, publishedLines, type CellKey } from '../../../src/statistics/suppression.js';
+import { cellsToSuppress, publishedLines, type CellKey } from '../../../src/reports/suppression.js';
 
 const hiddenOf = (keys: CellKey[], counts: number[], k: number): number[] =>
   cellsToSuppress(keys, counts, k).flatMap((isHidden, index) => (isHidden ? [counts[index] ?? -1] : []));
