@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, signInAndConsent, useBrowserApp } from '../helpers/browser.js';
 import { courseFixture, shortCourseFiles } from '../helpers/course-fixture.js';
 import { registerAndSignIn } from '../helpers/factories.js';
 import { accountWithRoles } from '../helpers/web-session.js';
@@ -32,13 +32,7 @@ describe('in the browser: a manager looks after certificates', function () {
 
     const manager = await accountWithRoles(testApp.services, ['manager']);
     const page = await newPage();
-    await page.goto(`${baseUrl}/login?next=%2F`);
-    await page.getByLabel('Correo electrónico').fill(manager.email);
-    await page.getByLabel('Contraseña').fill(manager.password);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
-    await page.waitForURL(/\/consent\?next=/);
-    await page.getByLabel('Autorizo el tratamiento de mis datos personales').check();
-    await page.getByRole('button', { name: 'Continuar' }).click();
+    await signInAndConsent(page, baseUrl, manager);
     await page.getByRole('link', { name: 'Certificados' }).click();
     await page.waitForURL(`${baseUrl}/admin/certificates`);
     await expectSoundPage(page);

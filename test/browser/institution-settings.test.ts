@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PNG } from 'pngjs';
-import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, signInAndConsent, useBrowserApp } from '../helpers/browser.js';
 import { accountWithRoles } from '../helpers/web-session.js';
 
 /**
@@ -16,13 +16,7 @@ describe('in the browser: an administrator sets the institution\'s details', fun
     const { baseUrl, newPage, testApp } = harness();
     const admin = await accountWithRoles(testApp.services, ['admin']);
     const page = await newPage();
-    await page.goto(`${baseUrl}/login?next=%2Fadmin%2Fsettings`);
-    await page.getByLabel('Correo electrónico').fill(admin.email);
-    await page.getByLabel('Contraseña').fill(admin.password);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
-    await page.waitForURL(/\/consent\?next=/);
-    await page.getByLabel('Autorizo el tratamiento de mis datos personales').check();
-    await page.getByRole('button', { name: 'Continuar' }).click();
+    await signInAndConsent(page, baseUrl, admin, '/admin/settings');
     await page.waitForURL(`${baseUrl}/admin/settings`);
     await expectSoundPage(page);
 

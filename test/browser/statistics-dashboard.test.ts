@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { enrollmentModels } from '../../src/enrollments/enrollment.model.js';
-import { expectSoundPage, useBrowserApp } from '../helpers/browser.js';
+import { expectSoundPage, signInAndConsent, useBrowserApp } from '../helpers/browser.js';
 import { courseFixture, shortCourseFiles } from '../helpers/course-fixture.js';
 import { accountWithRoles } from '../helpers/web-session.js';
 
@@ -38,13 +38,7 @@ describe('in the browser: a manager reads the participation statistics', functio
 
     const manager = await accountWithRoles(testApp.services, ['manager']);
     const page = await newPage();
-    await page.goto(`${baseUrl}/login?next=%2F`);
-    await page.getByLabel('Correo electrónico').fill(manager.email);
-    await page.getByLabel('Contraseña').fill(manager.password);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
-    await page.waitForURL(/\/consent\?next=/);
-    await page.getByLabel('Autorizo el tratamiento de mis datos personales').check();
-    await page.getByRole('button', { name: 'Continuar' }).click();
+    await signInAndConsent(page, baseUrl, manager);
     await page.getByRole('link', { name: 'Estadísticas' }).click();
     await page.waitForURL(`${baseUrl}/stats`);
     await page.getByText('20 inscritos: 17 mujeres (85,0 %), 3 hombres (15,0 %)').waitFor();

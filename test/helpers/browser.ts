@@ -137,3 +137,17 @@ export async function expectSoundPage(page: Page): Promise<void> {
   expect(violations, `accessibility of ${where}:\n${violations.join('\n')}`).to.deep.equal([]);
   expect(pageProblems(page), `problems on ${where}`).to.deep.equal([]);
 }
+
+/**
+ * Signs in through the login form as an account an operator made, which accepts the data
+ * policy on its first sign-in: the page ends on the consent page's way on to `next`.
+ */
+export async function signInAndConsent(page: Page, baseUrl: string, account: { email: string; password: string }, next = '/'): Promise<void> {
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Correo electrónico').fill(account.email);
+  await page.getByLabel('Contraseña').fill(account.password);
+  await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+  await page.waitForURL(/\/consent\?next=/);
+  await page.getByLabel('Autorizo el tratamiento de mis datos personales').check();
+  await page.getByRole('button', { name: 'Continuar' }).click();
+}
