@@ -155,6 +155,24 @@ export function createQuizzesService(deps: QuizzesDependencies) {
     for (const attempt of open) if (isPastDeadline(attempt)) await close(attempt, attempt.answers ?? {}, 'timed_out');
   }
 
+  /**
+   * A person's latest attempt at a quiz says both whether one is open and how many were
+   * used: attempts are numbered 1, 2, 3… and a new one is made only when none is open, so
+   * only the latest can be open and its number is the count.
+   */
+  const latestAttemptOf = (userId: Types.ObjectId, quizId: string): Promise<StoredAttempt | null> =>
+    Attempt.findOne({ userId, quizId }).sort({ number: -1 }).lean<StoredAttempt>().exec();
+
+  /** What the latest attempt says, once one left open past its deadline is graded on what was saved. */
+  async function attemptsSoFar(latest: StoredAttempt | null): Promise<{ open: StoredAttempt | undefined; used: number }> {
+    if (latest?.status !== 'in_progress') return { open: undefined, used: latest?.number ?? 0 };
+    if (isPastDeadline(latest)) {
+      await close(latest, latest.answers ?? {}, 'timed_out');
+      return { open: undefined, used: latest.number };
+    }
+    return { open: latest, used: latest.number };
+  }
+
   /** A submitted attempt is final (409); one the clock closed says so (410). Both carry the result. */
   function alreadyClosed(attempt: StoredAttempt): AppError {
     if (attempt.status === 'timed_out') return timeIsUp(attempt);
@@ -176,7 +194,7 @@ export function createQuizzesService(deps: QuizzesDependencies) {
       const quiz = await deps.courses.getQuiz(quizId);
       const isStaff = await deps.courses.isFacilitatorOf(actor, quiz.courseSlug);
       if (!isStaff) await ensureEnrolled(actor, quiz);
-      await closeExpired(actor.id, quiz.id);
+      const { used } = await attemptsSoFar(await latestAttemptOf(new Types.ObjectId(actor.id), quiz.id));
       const view: QuizView = {
         id: quiz.id,
         title: quiz.title,
@@ -186,7 +204,7 @@ export function createQuizzesService(deps: QuizzesDependencies) {
         passingScore: quiz.settings.passingScore,
         attemptsAllowed: quiz.settings.attemptsAllowed ?? null,
         timeLimitSeconds: timeLimitSecondsOf(quiz),
-        attemptsUsed: await Attempt.countDocuments({ userId: new Types.ObjectId(actor.id), quizId: quiz.id }),
+        attemptsUsed: used,
       };
       return isStaff ? { ...view, questions: quiz.questions.map(questionWithAnswer) } : view;
     },
@@ -197,18 +215,12 @@ export function createQuizzesService(deps: QuizzesDependencies) {
      */
     async startAttempt(actor: Actor, quizId: string): Promise<AttemptStart> {
       const quiz = await deps.courses.getQuiz(quizId);
-      await ensureEnrolled(actor, quiz);
       const userId = new Types.ObjectId(actor.id);
-      // One read of the open attempts for what closeExpired and "the one in progress" each read:
-      // those past their deadline are graded, the one still open is given back.
-      const open = await Attempt.find({ userId, quizId: quiz.id, status: 'in_progress' }).lean<StoredAttempt[]>();
-      let inProgress: StoredAttempt | undefined;
-      for (const attempt of open) {
-        if (isPastDeadline(attempt)) await close(attempt, attempt.answers ?? {}, 'timed_out');
-        else inProgress ??= attempt;
-      }
-      if (inProgress) return startOf(inProgress, true);
-      const used = await Attempt.countDocuments({ userId, quizId: quiz.id });
+      // The latest attempt is read while the enrollment is checked; nothing is written
+      // before both answer.
+      const [, latest] = await Promise.all([ensureEnrolled(actor, quiz), latestAttemptOf(userId, quiz.id)]);
+      const { open, used } = await attemptsSoFar(latest);
+      if (open) return startOf(open, true);
       const allowed = quiz.settings.attemptsAllowed;
       if (allowed !== undefined && used >= allowed) throw new AppError('conflict', 'You have used every attempt at this quiz.', { reason: 'no_attempts_left', attemptsAllowed: allowed });
       const now = deps.clock.now();

@@ -68,6 +68,21 @@ describe('quizzes: the time limit, enforced by the server', function () {
     expect(next.attemptId).to.not.equal(attemptId);
   });
 
+  it('starting again after the time is up grades the lapsed attempt and opens the next one (201)', async () => {
+    const learner = await learnerOfTimedCourse();
+    const first = await startAttempt(world, learner, TIMED_QUIZ_ID);
+    await api().put(`/api/v1/attempts/${first.attemptId}/answers`).set(learner.auth).send({ answers: await rightAnswers(world, TIMED_QUIZ_ID) }).expect(200);
+    world.clock.advance(20 * MINUTE);
+    const second = await startAttempt(world, learner, TIMED_QUIZ_ID, 201);
+    expect(second.attemptId).to.not.equal(first.attemptId);
+    const listed = (await api().get('/api/v1/me/attempts').query({ quizId: TIMED_QUIZ_ID }).set(learner.auth).expect(200)).body.items;
+    expect(listed.map((item: { attemptId: string; status: string }) => [item.attemptId, item.status])).to.deep.equal([
+      [first.attemptId, 'timed_out'],
+      [second.attemptId, 'in_progress'],
+    ]);
+    expect(listed[0]).to.include({ score: 100, passed: true });
+  });
+
   it('leaves untimed quizzes open however long the learner takes', async () => {
     const learner = await enrolledLearner(world, COURSE);
     const { attemptId, expiresAt } = await startAttempt(world, learner);
