@@ -106,9 +106,16 @@ type Snapshot = Pick<NewCertificate, 'holder' | 'course' | 'signatories' | 'inst
 /** Verifications per address and minute: far more than a person checking papers needs, far too few to sweep 2^40 codes. */
 const VERIFY_REQUESTS_PER_ADDRESS = 20;
 const VERIFY_WINDOW_MS = 60_000;
-/** Mails are queued by the request that issued; the job only takes certificates older than this (left by a crash). */
-const PENDING_MAIL_GRACE_MS = 60_000;
-/** Certificates mailed per job run; the next run (a minute later) takes the rest. */
+/**
+ * Mails are queued by the request that issued; the job only takes certificates older
+ * than this (left by a crash). Rendering and queueing take milliseconds, so 15 s is
+ * ample, and a second queueing would be dropped by the outbox's idempotency key anyway:
+ * the grace only saves rendering a PDF twice. With the job every 15 s, a mail a crash
+ * left pending goes out within about half a minute of the restart.
+ */
+const PENDING_MAIL_GRACE_MS = 15_000;
+const PENDING_MAIL_INTERVAL_MS = 15_000;
+/** Certificates mailed per job run; the next run takes the rest. */
 const MAIL_BATCH = 20;
 /** Fresh codes to try when one is taken: with 2^40 codes, a second draw is already a curiosity. */
 const CODE_DRAWS = 5;
@@ -373,7 +380,7 @@ export function createCertificatesService(deps: CertificatesDependencies) {
   }
 
   /** Run once across processes by the job scheduler (src/jobs). */
-  const jobs: PeriodicJob[] = [{ name: 'certificates:pending-mail', intervalMs: 60_000, run: sendPendingMails }];
+  const jobs: PeriodicJob[] = [{ name: 'certificates:pending-mail', intervalMs: PENDING_MAIL_INTERVAL_MS, run: sendPendingMails }];
 
   return {
     jobs,
